@@ -1,0 +1,1 @@
+export { KafkaMetrics } from './kafka-metrics';
