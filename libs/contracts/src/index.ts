@@ -1,1 +1,1 @@
-export {};
+export { Contract, AvroRecordSchema, ContractViolation } from './contract';
