@@ -1,1 +1,2 @@
-export { Contract, AvroRecordSchema, ContractViolation } from './contract';
+export type { Contract, AvroRecordSchema } from './contract';
+export { ContractViolation } from './contract';
