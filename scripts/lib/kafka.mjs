@@ -210,6 +210,19 @@ export async function kafkaStatus() {
   return { pid, metadata, ours, paths };
 }
 
+async function assertPortsFree(paths) {
+  for (const port of [KAFKA_PORT, CONTROLLER_PORT]) {
+    if (await isPortOpen(port)) {
+      const owner = portOwner(port);
+      throw new InfraError(
+        `kafka: port ${port} on 127.0.0.1 is already in use by ${owner?.describe ?? 'another process (ss could not name it)'}, ` +
+          `not by the broker of ${paths.dataDir}. Stop that process (if it is a Vigil broker with another data dir: ` +
+          `VIGIL_KAFKA_DATA_DIR=<that dir> npm run infra -- stop) and run npm run infra -- up again.`,
+      );
+    }
+  }
+}
+
 /**
  * Starts the broker unless ours already answers; waits until it serves metadata.
  * Returns {reused, timings} where timings are ms per phase.
@@ -219,25 +232,14 @@ export async function kafkaUp({ timeoutMs = 120_000 } = {}) {
   const started = Date.now();
   const pid = livePid(paths.pidFile, paths.config);
 
-  if (!pid) {
-    for (const port of [KAFKA_PORT, CONTROLLER_PORT]) {
-      if (await isPortOpen(port)) {
-        const owner = portOwner(port);
-        throw new InfraError(
-          `kafka: port ${port} on 127.0.0.1 is already in use by ${owner?.describe ?? 'another process (ss could not name it)'}, ` +
-            `not by the broker of ${paths.dataDir}. Stop that process (or, if it is an old Vigil broker with another data dir, ` +
-            `stop it with VIGIL_KAFKA_DATA_DIR set to that dir: npm run infra -- stop) and run npm run infra -- up again.`,
-        );
-      }
-    }
-  }
-
   const jarsMs = resolveJars();
   let formatMs = 0;
   let brokerPid = pid;
   if (!brokerPid) {
     renderConfig(paths);
+    // The data dir first: a stale one is the likelier and more actionable problem.
     formatMs = ensureFormatted(paths);
+    await assertPortsFree(paths);
     fs.mkdirSync(paths.logDir, { recursive: true });
     fs.appendFileSync(paths.consoleLog, `\n--- start ${new Date().toISOString()}\n`);
     brokerPid = spawnDetached(javaBin(), [...jvmArgs(paths), 'kafka.Kafka', paths.config], {

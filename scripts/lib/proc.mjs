@@ -73,7 +73,9 @@ export function portOwner(port) {
     const match = /pid=(\d+)/.exec(out);
     if (!match) return undefined;
     const pid = Number(match[1]);
-    const cmd = commandLine(pid).slice(0, 120);
+    // Long JVM command lines: the program and its last arguments say what it is.
+    const argv = commandLine(pid).split(' ');
+    const cmd = argv.length > 4 ? `${argv[0]} ... ${argv.slice(-2).join(' ')}` : argv.join(' ');
     return { pid, describe: `pid ${pid}${cmd ? ` (${cmd})` : ''}` };
   } catch {
     return undefined;
