@@ -26,14 +26,33 @@ export interface AvroRecordSchema {
   fields: ReadonlyArray<{ name: string; type: unknown; default?: unknown; doc?: string }>;
 }
 
-/** A message broke its topic's contract. `field` is a dotted path (`evidence.orderIds.0`), or `(root)`. */
+/** One broken rule: a dotted field path and what is wrong with it (never the value itself). */
+export interface FieldProblem {
+  readonly field: string;
+  readonly problem: string;
+}
+
+/**
+ * A message broke its topic's contract. `field` is a dotted path (`evidence.orderIds.0`), or `(root)`.
+ * `others` lists further broken fields of the same message, so one dead letter shows them all.
+ */
 export class ContractViolation extends Error {
   constructor(
     readonly topic: string,
     readonly field: string,
     readonly problem: string,
+    readonly others: readonly FieldProblem[] = [],
   ) {
-    super(`${topic}: field "${field}" ${problem}`);
+    super(`${topic}: field "${field}" ${problem}${othersSuffix(others)}`);
     this.name = 'ContractViolation';
   }
+}
+
+const MAX_LISTED_OTHERS = 5;
+
+function othersSuffix(others: readonly FieldProblem[]): string {
+  if (others.length === 0) return '';
+  const listed = others.slice(0, MAX_LISTED_OTHERS).map((o) => o.field);
+  const rest = others.length > MAX_LISTED_OTHERS ? ', ...' : '';
+  return ` (+${others.length} more: ${listed.join(', ')}${rest})`;
 }

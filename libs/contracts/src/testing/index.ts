@@ -1,0 +1,9 @@
+export {
+  exampleAuditCheckpoint,
+  exampleAuditEvent,
+  exampleComplianceAlert,
+  exampleFillEvent,
+  exampleOrderEvent,
+  exampleReportGenerated,
+  exampleSecurityIncident,
+} from './examples';

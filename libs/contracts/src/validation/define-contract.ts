@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import { type AvroRecordSchema, type Contract, ContractViolation, type FieldProblem } from '../contract';
+import { describeIssue } from './describe-issue';
+
+export interface ContractSpec<T> {
+  readonly topic: string;
+  /** Validates and normalises; its output is the typed value consumers get. */
+  readonly schema: z.ZodType<T>;
+  readonly keyOf: (value: T) => string;
+  readonly avroSchema: AvroRecordSchema;
+  readonly toAvro: (value: T) => Record<string, unknown>;
+  readonly fromAvro: (record: Record<string, unknown>) => unknown;
+}
+
+/** Builds a Contract whose parse throws ContractViolation for the first bad field (others listed). */
+export function defineContract<T>(spec: ContractSpec<T>): Contract<T> {
+  const { topic, schema, keyOf, avroSchema, toAvro, fromAvro } = spec;
+  return {
+    topic,
+    avroSchema,
+    keyOf,
+    toAvro,
+    fromAvro,
+    parse(input: unknown): T {
+      const result = schema.safeParse(input);
+      if (result.success) return result.data;
+      const [first, ...others] = distinctFields(result.error.issues.map((issue) => describeIssue(issue, input)));
+      throw new ContractViolation(topic, first.field, first.problem, others);
+    },
+  };
+}
+
+// One problem per field: a field that breaks two checks is reported once, by the first.
+function distinctFields(problems: FieldProblem[]): [FieldProblem, ...FieldProblem[]] {
+  const seen = new Set<string>();
+  const distinct = problems.filter((p) => !seen.has(p.field) && seen.add(p.field));
+  return distinct as [FieldProblem, ...FieldProblem[]];
+}
