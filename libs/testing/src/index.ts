@@ -1,1 +1,16 @@
-export {};
+export { testPrefix, uniqueId } from './unique-id';
+export { LOCAL_INFRA, infraEnv, serviceEnv, type InfraEnv } from './infra-env';
+export { ALL_SERVERS, probeInfra, probeKafka, probePostgres, probeRedis, probeRegistry, redactUrl, type InfraServer, type ProbeResult } from './infra-probe';
+export { InfraDownError, assertInfraUp, describeDown } from './assert-infra-up';
+export {
+  assertIdentifier,
+  createThrowawayDatabase,
+  createThrowawaySchema,
+  withDatabase,
+  withSearchPath,
+  type ThrowawayDatabase,
+  type ThrowawaySchema,
+} from './throwaway-database';
+export { deleteRedisKeysByPrefix, escapeRedisGlob } from './redis-keys';
+export { CONTAINER_IMAGES, containersRequested, startTestContainers, type StartedInfra } from './test-containers';
+export { testInfra } from './test-infra';
