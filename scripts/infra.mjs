@@ -50,14 +50,14 @@ async function up(options) {
   console.log(`redis: ${redis.started ? 'started' : 'up'} (${redis.version}) at ${REDIS_URL}`);
 
   const kafka = await kafkaUp();
-  console.log(`kafka: ${kafka.reused ? 'already running' : 'started'} (pid ${kafka.pid}, cluster ${kafka.clusterId}) at ${KAFKA_BROKERS}; ${kafka.reused ? 'answered in' : 'ready in'} ${describeTimings(kafka.timings)}`);
-  console.log(`kafka: data ${kafka.paths.storeDir}, logs ${kafka.paths.logDir}`);
+  console.log(`kafka: ${kafka.reused ? 'already running' : 'started'} (pid ${kafka.pid}, cluster ${kafka.clusterId}) at ${KAFKA_BROKERS}; ${kafka.reused ? 'answered in' : 'ready in'} ${describeTimings(kafka.timings, kafka.foreign)}`);
+  if (!kafka.foreign) console.log(`kafka: data ${kafka.paths.storeDir}, logs ${kafka.paths.logDir}`);
   recordTiming('kafka', kafka);
 
   if (options.registry) {
     const registry = await registryUp();
     console.log(`registry: ${registry.reused ? 'already running' : 'started'} (pid ${registry.pid}) at ${REGISTRY_URL} (ccompat: ${REGISTRY_URL}/apis/ccompat/v7); ${registry.reused ? 'answered in' : 'ready in'} ${registry.describe}`);
-    console.log(`registry: logs ${registry.logFile}`);
+    if (!registry.foreign) console.log(`registry: logs ${registry.logFile}`);
     recordTiming('registry', registry);
   }
 }

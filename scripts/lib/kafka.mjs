@@ -232,6 +232,23 @@ export async function kafkaUp({ timeoutMs = 120_000 } = {}) {
   const started = Date.now();
   const pid = livePid(paths.pidFile, paths.config);
 
+  // A healthy broker on our port that another checkout (or data dir) started: use it
+  // rather than fail, as every client only needs 127.0.0.1:9092 to answer. It is not ours
+  // to stop, and its data dir is not ours to check.
+  if (!pid) {
+    const foreign = await kafkaMetadata(KAFKA_BROKERS, 2000).catch(() => undefined);
+    if (foreign?.brokers.length) {
+      return {
+        reused: true,
+        foreign: true,
+        pid: portOwner(KAFKA_PORT)?.pid ?? '?',
+        clusterId: foreign.clusterId,
+        paths,
+        timings: { jarsMs: 0, formatMs: 0, brokerMs: 0, totalMs: Date.now() - started },
+      };
+    }
+  }
+
   const jarsMs = resolveJars();
   let formatMs = 0;
   let brokerPid = pid;
@@ -267,6 +284,7 @@ export async function kafkaUp({ timeoutMs = 120_000 } = {}) {
   }
   return {
     reused: Boolean(pid),
+    foreign: false,
     pid: brokerPid,
     clusterId: ready.result.clusterId,
     paths,
@@ -279,7 +297,7 @@ export async function kafkaDown({ timeoutMs = 60_000 } = {}) {
   const pid = livePid(paths.pidFile, paths.config);
   if (!pid) {
     fs.rmSync(paths.pidFile, { force: true });
-    return 'not running';
+    return (await isPortOpen(KAFKA_PORT)) ? `not started from ${paths.dataDir}; the broker on ${KAFKA_BROKERS} was left running` : 'not running';
   }
   const result = await stopPid(pid, { name: 'kafka', timeoutMs });
   fs.rmSync(paths.pidFile, { force: true });
@@ -294,7 +312,8 @@ export async function kafkaReset() {
   return { stopped, wiped: paths.dataDir };
 }
 
-export function describeTimings(t) {
+export function describeTimings(t, foreign = false) {
+  if (foreign) return `${seconds(t.totalMs)} (started elsewhere, not from this data dir: \`npm run infra -- stop\` here will not stop it)`;
   const parts = [t.jarsMs ? `jars resolved ${seconds(t.jarsMs)}` : 'jars cached', t.formatMs ? `formatted ${seconds(t.formatMs)}` : 'already formatted', `broker ready ${seconds(t.brokerMs)}`];
   return `${seconds(t.totalMs)} (${parts.join(', ')})`;
 }

@@ -149,6 +149,11 @@ function failureReport(headline) {
 export async function registryUp({ timeoutMs = 180_000 } = {}) {
   const started = Date.now();
   const pid = livePid(pidFile, marker);
+  // A registry another checkout started answers just as well; it is not ours to stop.
+  if (!pid && (await registryAnswers())) {
+    const timings = { fetchMs: 0, appMs: 0, totalMs: Date.now() - started };
+    return { reused: true, foreign: true, pid: portOwner(REGISTRY_PORT)?.pid ?? '?', logFile: '(not ours)', timings, describe: `${seconds(timings.totalMs)} (started elsewhere: \`npm run infra -- stop\` here will not stop it)` };
+  }
   if (!pid) {
     for (const port of [REGISTRY_PORT, REGISTRY_MANAGEMENT_PORT]) {
       if (await isPortOpen(port)) {
@@ -178,14 +183,14 @@ export async function registryUp({ timeoutMs = 180_000 } = {}) {
   if (!ready.ok) throw new InfraError(failureReport(`registry: ${SUBJECTS_URL} did not answer: ${ready.reason}.`));
   const timings = { fetchMs, appMs: Date.now() - appStarted, totalMs: Date.now() - started };
   const describe = `${seconds(timings.totalMs)} (${fetchMs ? `fetched ${seconds(fetchMs)}` : 'app cached'}, registry ready ${seconds(timings.appMs)})`;
-  return { reused: Boolean(pid), pid: registryPid, logFile: registryLog, timings, describe };
+  return { reused: Boolean(pid), foreign: false, pid: registryPid, logFile: registryLog, timings, describe };
 }
 
 export async function registryDown({ timeoutMs = 30_000 } = {}) {
   const pid = livePid(pidFile, marker);
   if (!pid) {
     fs.rmSync(pidFile, { force: true });
-    return 'not running';
+    return (await isPortOpen(REGISTRY_PORT)) ? `not started from this checkout; the registry on ${REGISTRY_URL} was left running` : 'not running';
   }
   const result = await stopPid(pid, { name: 'registry', timeoutMs });
   fs.rmSync(pidFile, { force: true });
