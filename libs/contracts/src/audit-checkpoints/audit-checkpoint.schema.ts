@@ -11,7 +11,7 @@ const SIGNATURE_LINE = /^\u2014 \S+ [A-Za-z0-9+/]+={0,2}$/;
 /** audit.checkpoints event (Vigil-internal). The note must agree with the fields beside it. */
 export const auditCheckpointSchema: z.ZodType<AuditCheckpoint> = z
   .object({
-    origin: text().refine((origin) => !origin.includes('\n'), { message: 'must be a single line' }),
+    origin: text().refine((origin) => !origin.includes('\n'), { message: 'must be a single line', abort: true }),
     logId: patterned(LOG_ID, '"global" or a source topic-partition such as audit.events.v1-0'),
     treeSize: nonNegativeInteger(),
     rootHash: patterned(BASE64_32_BYTES, 'standard base64 of a 32-byte hash (44 characters ending in =)'),

@@ -7,3 +7,4 @@ export {
   exampleReportGenerated,
   exampleSecurityIncident,
 } from './examples';
+export { violationOf } from './violation-of';

@@ -23,7 +23,7 @@ export function defineContract<T>(spec: ContractSpec<T>): Contract<T> {
     fromAvro,
     parse(input: unknown): T {
       const result = schema.safeParse(input);
-      if (result.success) return result.data;
+      if (result.success) return dropUndefinedFields(result.data);
       const [first, ...others] = distinctFields(result.error.issues.map((issue) => describeIssue(issue, input)));
       throw new ContractViolation(topic, first.field, first.problem, others);
     },
@@ -35,4 +35,19 @@ function distinctFields(problems: FieldProblem[]): [FieldProblem, ...FieldProble
   const seen = new Set<string>();
   const distinct = problems.filter((p) => !seen.has(p.field) && seen.add(p.field));
   return distinct as [FieldProblem, ...FieldProblem[]];
+}
+
+// An optional field sent as null comes out of zod as a key holding undefined; the typed value
+// should simply not have the key. Zod's output objects are fresh copies, so this edits no input.
+function dropUndefinedFields<T>(value: T): T {
+  if (Array.isArray(value)) {
+    value.forEach(dropUndefinedFields);
+  } else if (value !== null && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    for (const key of Object.keys(object)) {
+      if (object[key] === undefined) delete object[key];
+      else dropUndefinedFields(object[key]);
+    }
+  }
+  return value;
 }

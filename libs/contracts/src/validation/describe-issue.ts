@@ -20,6 +20,7 @@ export function describeIssue(issue: Issue, input: unknown): FieldProblem {
 }
 
 function problemOf(issue: Issue, value: unknown, atRoot: boolean): string {
+  if (value === undefined && issue.code !== 'custom') return 'is required';
   switch (issue.code) {
     case 'invalid_type':
       return invalidType(issue.expected, value, atRoot);
@@ -46,7 +47,6 @@ function problemOf(issue: Issue, value: unknown, atRoot: boolean): string {
 }
 
 function invalidType(expected: string, value: unknown, atRoot: boolean): string {
-  if (value === undefined) return 'is required';
   if (value === null) return 'is required (got null)';
   const kind = kindOf(value);
   if (expected === 'number' || expected === 'int') {

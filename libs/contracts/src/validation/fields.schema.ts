@@ -5,19 +5,22 @@ import { kindOf } from './value-kind';
 
 /**
  * Field schemas shared by the topic contracts. Problems raised here are phrased to read after
- * `field "<path>"` (see describe-issue.ts) and describe bad values by kind only.
+ * `field "<path>"` (see describe-issue.ts) and describe bad values by kind only. They are raised
+ * with `continue: false` so that checks across fields (windowEnd after windowStart, a FILL's
+ * required fields) run only once every field on its own is sound, and never see a bad value.
  */
 
 /** A string with at least one non-blank character, optionally bounded in length. */
 export function text(options: { maxLength?: number } = {}) {
   return z.string().superRefine((value, ctx) => {
     if (value.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'must not be empty' });
+      ctx.addIssue({ code: 'custom', continue: false, message: 'must not be empty' });
     } else if (value.trim().length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'must not be blank (got only whitespace)' });
+      ctx.addIssue({ code: 'custom', continue: false, message: 'must not be blank (got only whitespace)' });
     } else if (options.maxLength !== undefined && value.length > options.maxLength) {
       ctx.addIssue({
         code: 'custom',
+        continue: false,
         message: `must be at most ${options.maxLength} characters long (got ${value.length} characters)`,
       });
     }
@@ -54,7 +57,7 @@ export function timestamp() {
 function timestampSchema(utcOnly: boolean) {
   return z.string().superRefine((value, ctx) => {
     const problem = rfc3339Problem(value, { utcOnly });
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    if (problem) ctx.addIssue({ code: 'custom', continue: false, message: problem });
   });
 }
 
@@ -62,7 +65,7 @@ function timestampSchema(utcOnly: boolean) {
 export function ipAddress() {
   return z.string().superRefine((value, ctx) => {
     if (isIP(value) === 0) {
-      ctx.addIssue({ code: 'custom', message: `must be an IPv4 or IPv6 address (got ${kindOf(value)})` });
+      ctx.addIssue({ code: 'custom', continue: false, message: `must be an IPv4 or IPv6 address (got ${kindOf(value)})` });
     }
   });
 }
@@ -71,7 +74,7 @@ export function ipAddress() {
 export function patterned(pattern: RegExp, expectation: string) {
   return z.string().superRefine((value, ctx) => {
     if (!pattern.test(value)) {
-      ctx.addIssue({ code: 'custom', message: `must be ${expectation} (got a string of ${value.length} characters)` });
+      ctx.addIssue({ code: 'custom', continue: false, message: `must be ${expectation} (got a string of ${value.length} characters)` });
     }
   });
 }
