@@ -31,30 +31,30 @@ const EXAMPLES: Array<[Contract<unknown>, Record<string, unknown>]> = [
 describe.each(EXAMPLES.map(([contract, example]) => ({ topic: contract.topic, contract, example })))(
   '$topic parse on odd input',
   ({ contract, example }) => {
-  it('returns a value or throws ContractViolation for any odd value in any field', () => {
-    let rejected = 0;
-    for (const field of Object.keys(example)) {
-      for (const odd of ODD_VALUES) {
-        try {
-          contract.parse({ ...example, [field]: odd });
-        } catch (error) {
-          expect(error).toBeInstanceOf(ContractViolation);
-          expect((error as ContractViolation).message.length).toBeLessThan(400);
-          rejected++;
+    it('returns a value or throws ContractViolation for any odd value in any field', () => {
+      let rejected = 0;
+      for (const field of Object.keys(example)) {
+        for (const odd of ODD_VALUES) {
+          try {
+            contract.parse({ ...example, [field]: odd });
+          } catch (error) {
+            expect(error).toBeInstanceOf(ContractViolation);
+            expect((error as ContractViolation).message.length).toBeLessThan(400);
+            rejected++;
+          }
         }
       }
-    }
-    expect(rejected).toBeGreaterThan(0);
-  });
+      expect(rejected).toBeGreaterThan(0);
+    });
 
-  it.each(ODD_VALUES.map((value) => [value]))('whole message %p', (odd) => {
-    try {
-      contract.parse(odd);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ContractViolation);
-      return;
-    }
-    throw new Error('parse accepted a message that is not an event');
-  });
+    it.each(ODD_VALUES.map((value) => [value]))('whole message %p', (odd) => {
+      try {
+        contract.parse(odd);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ContractViolation);
+        return;
+      }
+      throw new Error('parse accepted a message that is not an event');
+    });
   },
 );
