@@ -1,5 +1,5 @@
 import { Admin } from '@platformatic/kafka';
-import Redis from 'ioredis';
+import net from 'node:net';
 import { Client } from 'pg';
 import type { InfraEnv } from './infra-env';
 
@@ -54,15 +54,47 @@ export async function probePostgres(databaseUrl: string): Promise<string> {
   }
 }
 
-export async function probeRedis(redisUrl: string): Promise<string> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: PROBE_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return `PING ${await redis.ping()}`;
-  } finally {
-    redis.disconnect();
+function respCommand(args: string[]): string {
+  return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+}
+
+/**
+ * AUTH (if the URL has credentials) and PING over a plain socket. ioredis keeps a timer
+ * alive for seconds after a refused connection, which holds Jest and `infra status` open.
+ */
+export function probeRedis(redisUrl: string): Promise<string> {
+  const url = new URL(redisUrl);
+  if (url.protocol !== 'redis:') return Promise.reject(new Error(`the probe speaks redis:// only, got ${url.protocol}//`));
+  const commands: string[][] = [];
+  if (url.password) {
+    const password = decodeURIComponent(url.password);
+    commands.push(url.username ? ['AUTH', decodeURIComponent(url.username), password] : ['AUTH', password]);
   }
+  commands.push(['PING']);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 6379) });
+    let buffer = '';
+    let replies = 0;
+    const finish = (err: Error | undefined, value?: string) => {
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(value ?? '');
+    };
+    socket.setTimeout(PROBE_TIMEOUT_MS, () => finish(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)));
+    socket.once('error', (err) => finish(err));
+    socket.once('connect', () => socket.write(commands.map(respCommand).join('')));
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 2);
+        if (line.startsWith('-')) return finish(new Error(`redis answered ${line.slice(1)}`));
+        replies += 1;
+        if (replies === commands.length) return finish(undefined, `PING ${line.replace(/^\+/, '')}`);
+      }
+    });
+  });
 }
 
 function endpointOf(server: InfraServer, infra: InfraEnv): string {
