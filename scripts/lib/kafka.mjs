@@ -308,6 +308,12 @@ export async function kafkaDown({ timeoutMs = 60_000 } = {}) {
 export async function kafkaReset() {
   const stopped = await kafkaDown();
   const paths = kafkaPaths();
+  // A broker of this data dir whose pid file was lost: wiping under it would corrupt it.
+  const running = await kafkaMetadata(KAFKA_BROKERS, 2000).catch(() => undefined);
+  if (running && running.clusterId === savedClusterId(paths)) {
+    const owner = portOwner(KAFKA_PORT);
+    throw new InfraError(`kafka: a broker is still serving ${paths.dataDir} (${owner?.describe ?? 'pid unknown'}) without a pid file; stop it (kill <pid>) before reset.`);
+  }
   fs.rmSync(paths.dataDir, { recursive: true, force: true });
   return { stopped, wiped: paths.dataDir };
 }
