@@ -1,7 +1,9 @@
-import { SchemaRegistry as ConfluentClient, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry as ConfluentClient } from '@kafkajs/confluent-schema-registry';
 import type { AvroRecordSchema } from '@vigil/contracts';
 import { Type } from 'avsc';
 import { SchemaRegistryUnavailable } from './decode-error';
+
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /** What the Avro codec needs from a schema registry (a fake of it is enough in unit tests). */
 export interface SchemaRegistry {
@@ -12,33 +14,46 @@ export interface SchemaRegistry {
 }
 
 /**
- * A Confluent-compatible registry (Apicurio's `/apis/ccompat/v7`) through
+ * A Confluent-compatible registry (Apicurio's `/apis/ccompat/v7`); lookups go through
  * @kafkajs/confluent-schema-registry, which caches schemas by id. Only a 404 means an
  * unknown id; every other failure (refused connection, timeout, 5xx) is reported as
  * SchemaRegistryUnavailable so that callers retry instead of dead-lettering good data.
  */
 export function confluentSchemaRegistry(url: string, clientId = 'vigil'): SchemaRegistry {
-  const client = new ConfluentClient({ host: url.replace(/\/+$/, ''), clientId });
+  const base = url.replace(/\/+$/, '');
+  const client = new ConfluentClient({ host: base, clientId });
   return {
     async register(subject, schema) {
+      // Plain REST rather than client.register(): that one insists the subject's
+      // compatibility level equals the one it is given (BACKWARD by default) and fails on
+      // any subject that already exists under another level (Apicurio's default is NONE).
+      // POST .../versions is idempotent: an already registered schema returns its id.
+      const endpoint = `${base}/subjects/${encodeURIComponent(subject)}/versions`;
+      let response: Response;
       try {
-        const { id } = await client.register(
-          { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-          // The subject's compatibility is the registry operator's choice: do not assert it.
-          { subject, compatibility: undefined, updateConfig: false },
-        );
-        return id;
+        response = await fetch(endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+          body: JSON.stringify({ schema: JSON.stringify(schema) }),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
       } catch (error) {
-        const status = statusOf(error);
-        if (status === 409 || status === 422) {
-          // The registry refused this schema (incompatible with earlier versions, or invalid):
-          // retrying cannot help; the contract or the subject's compatibility setting must change.
-          throw new Error(`schema registry refused the schema for subject ${subject} (HTTP ${status}): ${describe(error)}`, {
-            cause: error,
-          });
-        }
-        throw new SchemaRegistryUnavailable(`registering subject ${subject} at ${url} failed: ${describe(error)}`, error);
+        throw new SchemaRegistryUnavailable(`registering subject ${subject} at ${base} failed: ${describe(error)}`, error);
       }
+      const body = (await response.json().catch(() => ({}))) as { id?: unknown; message?: unknown };
+      if (response.status === 409 || response.status === 422) {
+        // The registry refused this schema (incompatible with earlier versions, or invalid):
+        // retrying cannot help; the contract or the subject's compatibility setting must change.
+        throw new Error(
+          `schema registry refused the schema for subject ${subject} (HTTP ${response.status}): ${String(body.message ?? '')}`,
+        );
+      }
+      if (!response.ok || typeof body.id !== 'number') {
+        throw new SchemaRegistryUnavailable(
+          `registering subject ${subject} at ${base} answered HTTP ${response.status}: ${String(body.message ?? 'no schema id')}`,
+        );
+      }
+      return body.id;
     },
     async schemaById(id) {
       try {
@@ -47,7 +62,7 @@ export function confluentSchemaRegistry(url: string, clientId = 'vigil'): Schema
         return Type.forSchema((schema as unknown as Type).schema() as never);
       } catch (error) {
         if (statusOf(error) === 404) return undefined;
-        throw new SchemaRegistryUnavailable(`looking up schema id ${id} at ${url} failed: ${describe(error)}`, error);
+        throw new SchemaRegistryUnavailable(`looking up schema id ${id} at ${base} failed: ${describe(error)}`, error);
       }
     },
   };
