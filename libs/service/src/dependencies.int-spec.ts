@@ -59,7 +59,10 @@ describe('a service with Postgres, Redis and Kafka', () => {
     try {
       // Redis may still be connecting on the first probe; readiness is what a poller sees.
       let result = await readyz(service);
-      for (let i = 0; i < 20 && result.status !== 200; i++) result = await readyz(service);
+      for (let i = 0; i < 20 && result.status !== 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        result = await readyz(service);
+      }
       expect(result).toEqual({
         status: 200,
         body: { status: 'ok', checks: { postgres: { status: 'ok' }, redis: { status: 'ok' }, kafka: { status: 'ok' } } },
