@@ -126,6 +126,11 @@ export class ConsumerRunner<T> {
     return [...this.contracts.keys()];
   }
 
+  /** Records fetched and not yet committed (queued plus in the handler): bounded by maxInFlight*. */
+  get held(): { messages: number; bytes: number } {
+    return this.buffer.held;
+  }
+
   /** Joins the group and starts handling batches; resolves once subscribed. */
   async start(): Promise<void> {
     if (this.loop) throw new Error('consumer runner: start() was already called');

@@ -38,6 +38,11 @@ export class InFlightBuffer {
     return this.queue.length;
   }
 
+  /** Everything held: queued plus in the handler. */
+  get held(): { messages: number; bytes: number } {
+    return { messages: this.queue.length + this.inFlightMessages, bytes: this.queuedBytes + this.inFlightBytes };
+  }
+
   /** Queued plus in-flight records reached a limit: stop fetching. */
   get full(): boolean {
     return (
