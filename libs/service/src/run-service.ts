@@ -56,7 +56,7 @@ export async function startService(options: RunServiceOptions): Promise<RunningS
     throw err;
   }
   const url = urlOf(app.getHttpServer() as Server);
-  logger.info({ url, docs: `${url}/docs`, metrics: `${url}/metrics` }, `${name} listening on ${url}`);
+  logger.info({ url }, `${name} listening on ${url} (OpenAPI ${url}/docs, metrics ${url}/metrics)`);
 
   let stopping: Promise<number> | undefined;
   const stop = (reason: string) => (stopping ??= shutDown(app, logger, reason, config.VIGIL_SHUTDOWN_TIMEOUT));
@@ -99,7 +99,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
 }
 
 async function shutDown(app: INestApplication, logger: PinoLogger, reason: string, timeoutMs: number): Promise<number> {
-  logger.info({ reason, timeoutMs }, `shutting down (${reason})`);
+  logger.info(`shutting down (${reason}); giving up after ${timeoutMs} ms`);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
   const work = (async () => {
