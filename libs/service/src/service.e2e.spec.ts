@@ -67,6 +67,15 @@ describe('service runtime over HTTP', () => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
+  it('tags each response with a request id, keeping a sane one the caller sent', async () => {
+    const own = await request(app.getHttpServer()).get('/healthz').expect(200);
+    expect(own.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const given = await request(app.getHttpServer()).get('/healthz').set('X-Request-Id', 'gw-42.7').expect(200);
+    expect(given.headers['x-request-id']).toBe('gw-42.7');
+    const rejected = await request(app.getHttpServer()).get('/healthz').set('X-Request-Id', 'a b<script>').expect(200);
+    expect(rejected.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('GET /readyz answers 503 naming the failing dependency and why, then 200 once it recovers', async () => {
     database.up = false;
     const down = await request(app.getHttpServer()).get('/readyz').expect(503);

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { BaseServiceConfig } from '@vigil/config';
 import { createLogger, KafkaMetrics, MetricsRegistry } from '@vigil/observability';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
@@ -23,6 +24,15 @@ export interface ServiceModuleOptions {
 // Probes and scrapes arrive every few seconds; logging each would drown the real requests.
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 const pathOf = (url: string | undefined) => (url ?? '').split('?')[0];
+
+// The caller's X-Request-Id when it sends a sane one (the gateway passes it on), else a
+// new UUID; echoed in the response so a client can quote it.
+function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
 
 /** Runtime pieces every module of the app may inject. */
 @Global()
@@ -56,6 +66,7 @@ export class ServiceModule {
           pinoHttp: {
             logger,
             autoLogging: { ignore: (req) => QUIET_PATHS.has(pathOf(req.url)) },
+            genReqId: requestId,
             customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
             // The path only: a query string can carry a code or token.
             serializers: {
