@@ -196,6 +196,23 @@ describe('ConsumerRunner', () => {
     await h.runner.stop();
   });
 
+  it('handles the next batch while the previous commit is in flight, and commits in order', async () => {
+    const h = await startRunner(undefined, { maxBatchMessages: 2 });
+    let openGate!: () => void;
+    h.reader.commitGate = new Promise<void>((resolve) => (openGate = resolve));
+    h.reader.deliver([order(0, 0n), order(0, 1n), order(0, 2n), order(0, 3n)]);
+    await until(() => h.batches.length === 2, 'second batch handled during the first commit');
+    expect(h.reader.commits).toEqual([]);
+    expect(h.runner.held.messages).toBe(4); // uncommitted records still count against the bound
+    h.reader.commitGate = undefined;
+    openGate();
+    await until(() => h.reader.committed(topic, 0) === 4, 'all committed');
+    const committed = h.reader.commits.map((batch) => batch.map((o) => o.offset));
+    expect(committed).toEqual([...committed].sort((a, b) => Number(a[0] - b[0]))); // never backwards
+    expect(h.runner.held.messages).toBe(0);
+    await h.runner.stop();
+  });
+
   it('retries a failed commit without running the handler again', async () => {
     const h = await startRunner();
     h.reader.failCommits = 2;

@@ -67,13 +67,23 @@ interface DeadLetter {
   reason: string;
 }
 
+/** A batch the handler finished (and whose dead letters are written), awaiting its commit. */
+interface HandledBatch<T> {
+  batch: RawRecord[];
+  handled: ConsumedMessage<T>[];
+  deadLetters: DeadLetter[];
+  topics: Set<string>;
+  started: number;
+}
+
 /**
  * A consumer-group member that hands decoded, validated batches to a handler and
  * commits each batch's offsets only after the handler (and any dead-letter write)
  * succeeded: at-least-once delivery, so handlers make their effects idempotent.
  *
  * One batch is in the handler at a time, so records of a partition are handled in
- * order. A message that cannot be decoded or validated, or that the handler rejects,
+ * order; the previous batch's commit may still be in flight while the next one is
+ * handled. A message that cannot be decoded or validated, or that the handler rejects,
  * goes to `<topic>.dlq` and its partition moves on; a handler that throws gets the same
  * batch again after a back-off, never a later one.
  *
@@ -89,7 +99,10 @@ export class ConsumerRunner<T> {
   private readonly stopController = new AbortController();
   private readonly maxBatchMessages: number;
   private readonly maxBatchBytes: number;
-  private inFlight: RawRecord[] = [];
+  /** Batches taken from the buffer and not yet committed, oldest first. */
+  private readonly uncommitted: RawRecord[][] = [];
+  private readonly toCommit: HandledBatch<T>[] = [];
+  private committing: Promise<void> | undefined;
   private paused = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -206,7 +219,7 @@ export class ConsumerRunner<T> {
   }
 
   private onRestarted(): void {
-    const dropped = this.buffer.restart(this.inFlight);
+    const dropped = this.buffer.restart(this.uncommitted.flat());
     this.settings.logger.warn(
       { groupId: this.settings.groupId, droppedQueued: dropped },
       'kafka fetch stream restarted from the committed offsets',
@@ -229,19 +242,19 @@ export class ConsumerRunner<T> {
         continue;
       }
       const batch = this.buffer.take(this.maxBatchMessages, this.maxBatchBytes);
-      this.inFlight = batch;
-      try {
-        await this.process(batch);
-      } finally {
-        this.inFlight = [];
-        this.buffer.release(batch);
-        this.resumeIfRoom();
-      }
+      this.uncommitted.push(batch);
+      const done = await this.process(batch);
+      if (done) this.enqueueCommit(done);
     }
+    // Commit what the handler finished before the stop (one more try each, see untilDone).
+    while (this.committing) await this.committing;
   }
 
-  /** Handles, dead-letters and commits one batch; returns early (uncommitted) only when stopping. */
-  private async process(batch: RawRecord[]): Promise<void> {
+  /**
+   * Handles a batch and writes its dead letters; returns what to commit, or undefined
+   * when stopping interrupted it (it then stays uncommitted for the next owner).
+   */
+  private async process(batch: RawRecord[]): Promise<HandledBatch<T> | undefined> {
     const started = performance.now();
     const topics = new Set(batch.map((record) => record.topic));
     let outcome: { handled: ConsumedMessage<T>[]; deadLetters: DeadLetter[] } | undefined;
@@ -250,19 +263,55 @@ export class ConsumerRunner<T> {
         outcome = await this.handle(batch);
       } catch (error) {
         this.observeBatch(topics, started, 'error');
-        if (!(await this.backOff('batch handler', attempt, error, batch))) return;
+        if (!(await this.backOff('batch handler', attempt, error, batch))) return undefined;
       }
     }
     const { handled, deadLetters } = outcome;
     if (deadLetters.length > 0) {
       const records = deadLetters.map((dead) => deadLetterRecord(dead.record, dead.reason));
-      if (!(await this.untilDone('dead-letter write', batch, () => this.ports.deadLetters.send(records), true))) return;
+      // Tried once more even when stopping: the handler's work is done and should not be redone.
+      if (!(await this.untilDone('dead-letter write', batch, () => this.ports.deadLetters.send(records), true))) return undefined;
       this.logDeadLetters(deadLetters);
     }
-    // Write and commit once more even when stopping: the handler's work is done and should not be redone.
-    const offsets = commitOffsets(batch);
-    if (!(await this.untilDone('offset commit', batch, () => this.ports.reader.commit(offsets), true))) return;
-    this.recordMetrics(handled, deadLetters, topics, started);
+    return { batch, handled, deadLetters, topics, started };
+  }
+
+  /**
+   * Commits run behind the handler: the next batch is handled while the previous one's
+   * offsets are being committed (an OffsetCommit takes a few milliseconds, as long as
+   * handling a whole batch). Order and bounds still hold: one commit at a time, each
+   * covering every batch finished before it, and a batch's records count against the
+   * in-flight limit until their commit succeeded.
+   */
+  private enqueueCommit(done: HandledBatch<T>): void {
+    this.toCommit.push(done);
+    if (!this.committing) this.startFlush();
+  }
+
+  private startFlush(): void {
+    this.committing = this.flushCommits()
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => {
+        this.committing = undefined;
+        // A batch enqueued after the flush loop's last check, before this callback, is not stranded.
+        if (this.toCommit.length > 0) this.startFlush();
+      });
+  }
+
+  private async flushCommits(): Promise<void> {
+    while (this.toCommit.length > 0) {
+      const group = this.toCommit.splice(0);
+      const records = group.flatMap((done) => done.batch);
+      const offsets = commitOffsets(records);
+      // Tried once more even when stopping, like the dead letters.
+      if (!(await this.untilDone('offset commit', records, () => this.ports.reader.commit(offsets), true))) return;
+      for (const done of group) {
+        this.uncommitted.splice(this.uncommitted.indexOf(done.batch), 1);
+        this.buffer.release(done.batch);
+        this.recordMetrics(done.handled, done.deadLetters, done.topics, done.started);
+      }
+      this.resumeIfRoom();
+    }
   }
 
   /** Decodes every record and runs the handler on the valid ones; throws only for a retry. */

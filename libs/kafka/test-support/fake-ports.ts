@@ -19,6 +19,8 @@ export class FakeReader implements RecordReader {
   readonly commits: PartitionOffset[][] = [];
   /** Make the next N commits fail. */
   failCommits = 0;
+  /** While set, commits wait for it (to hold a commit in flight). */
+  commitGate: Promise<void> | undefined;
   lags: PartitionLag[] = [];
 
   async start(topics: readonly string[], sink: RecordSink): Promise<void> {
@@ -42,6 +44,7 @@ export class FakeReader implements RecordReader {
   }
 
   async commit(offsets: readonly PartitionOffset[]): Promise<void> {
+    await this.commitGate;
     if (this.failCommits > 0) {
       this.failCommits -= 1;
       throw new Error('fake commit failure');
