@@ -55,7 +55,8 @@ export class KafkaAdmin implements TopicAdmin {
       timer = setTimeout(() => reject(new Error(`Kafka broker did not answer a metadata request within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      await Promise.race([this.admin.metadata({ topics: [], forceUpdate: true }), timeout]);
+      // No client-side retries: the probe must answer within its timeout, and the next probe retries.
+      await Promise.race([this.admin.metadata({ topics: [], forceUpdate: true, retries: 0 }), timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -76,9 +76,16 @@ describe('libs/kafka against the real broker and registry', () => {
       handler: collected.handler,
       logger,
       metrics,
+      lagIntervalMs: 100,
     });
     await runner.start();
     const messages = await collected.waitFor(4);
+    // Lag comes from the broker's end offsets against the group's commits: 0 everywhere once caught up.
+    const lagOf = async () => (await metrics.consumerLag.get()).values.filter((v) => v.labels['topic'] === topic);
+    for (let i = 0; i < 100 && !((await lagOf()).length === 6 && (await lagOf()).every((v) => v.value === 0)); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await lagOf()).map((v) => v.value)).toEqual([0, 0, 0, 0, 0, 0]);
     await runner.stop();
 
     const byId = new Map(messages.map((m) => [m.value.eventId, m]));
