@@ -1,6 +1,5 @@
+import { isUtf8 } from 'node:buffer';
 import { DecodeError } from './decode-error';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** UTF-8 JSON, the default wire form of every topic (CONTRACTS.md). */
 export function encodeJson(value: unknown): Buffer {
@@ -16,12 +15,11 @@ export function decodeJson(topic: string, bytes: Buffer | null | undefined): unk
   if (!bytes || bytes.length === 0) {
     throw new DecodeError('bad-json', topic, 'value is empty (null or zero bytes); expected a UTF-8 JSON object');
   }
-  let text: string;
-  try {
-    text = utf8.decode(bytes); // ignoreBOM:false strips a leading BOM
-  } catch (cause) {
-    throw new DecodeError('bad-json', topic, `value is not valid UTF-8 (${bytes.length} bytes)`, { cause });
+  if (!isUtf8(bytes)) {
+    throw new DecodeError('bad-json', topic, `value is not valid UTF-8 (${bytes.length} bytes)`);
   }
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch (cause) {
