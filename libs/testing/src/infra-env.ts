@@ -1,6 +1,11 @@
 /** Where the servers the integration tests use are, as the services see them. */
 export interface InfraEnv {
   kafkaBrokers: string[];
+  /**
+   * The Confluent-compatible schema registry base URL, exactly what VIGIL_SCHEMA_REGISTRY_URL
+   * and libs/kafka's `registryUrl` take. For Apicurio that is `<root>/apis/ccompat/v7`,
+   * not the Apicurio root.
+   */
   registryUrl: string;
   databaseUrl: string;
   redisUrl: string;
@@ -9,7 +14,7 @@ export interface InfraEnv {
 // The same defaults as libs/config and scripts/infra.mjs: the local servers.
 export const LOCAL_INFRA: Readonly<InfraEnv> = Object.freeze({
   kafkaBrokers: ['127.0.0.1:9092'],
-  registryUrl: 'http://127.0.0.1:8081',
+  registryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',
   databaseUrl: 'postgres://postgres@127.0.0.1:5432/vigil',
   redisUrl: 'redis://127.0.0.1:6379',
 });

@@ -37,10 +37,15 @@ export async function probeKafka(brokers: string[]): Promise<string> {
   }
 }
 
+/** `registryUrl` is the Confluent-compatible base URL (Apicurio: `<root>/apis/ccompat/v7`), as the services get it. */
 export async function probeRegistry(registryUrl: string): Promise<string> {
-  const res = await fetch(`${registryUrl}/apis/ccompat/v7/subjects`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-  if (!res.ok) throw new Error(`GET /apis/ccompat/v7/subjects answered HTTP ${res.status}`);
-  return 'ccompat v7';
+  const res = await fetch(`${registryUrl.replace(/\/+$/, '')}/subjects`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+  if (!res.ok) {
+    throw new Error(
+      `GET ${registryUrl}/subjects answered HTTP ${res.status}; VIGIL_SCHEMA_REGISTRY_URL must be the Confluent-compatible base URL (for Apicurio http://127.0.0.1:8081/apis/ccompat/v7)`,
+    );
+  }
+  return 'Confluent-compatible API';
 }
 
 export async function probePostgres(databaseUrl: string): Promise<string> {

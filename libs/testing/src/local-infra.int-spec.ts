@@ -71,12 +71,12 @@ describe('the schema registry', () => {
 
   afterAll(async () => {
     // Soft delete, then permanent: the subject leaves no trace in the registry's Postgres.
-    await fetch(`${infra.registryUrl}/apis/ccompat/v7/subjects/${subject}`, { method: 'DELETE' });
-    await fetch(`${infra.registryUrl}/apis/ccompat/v7/subjects/${subject}?permanent=true`, { method: 'DELETE' });
+    await fetch(`${infra.registryUrl}/subjects/${subject}`, { method: 'DELETE' });
+    await fetch(`${infra.registryUrl}/subjects/${subject}?permanent=true`, { method: 'DELETE' });
   });
 
   it('registers an Avro schema through the Confluent-compatible API and serves it by id', async () => {
-    const ccompat = `${infra.registryUrl}/apis/ccompat/v7`;
+    const ccompat = infra.registryUrl;
     const registered = await fetch(`${ccompat}/subjects/${subject}/versions`, {
       method: 'POST',
       headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },

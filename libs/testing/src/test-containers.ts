@@ -40,7 +40,7 @@ export async function startTestContainers(): Promise<StartedInfra> {
   return {
     infra: {
       kafkaBrokers: [`${kafka.getHost()}:${kafka.getMappedPort(9093)}`],
-      registryUrl: `http://${registry.getHost()}:${registry.getMappedPort(8080)}`,
+      registryUrl: `http://${registry.getHost()}:${registry.getMappedPort(8080)}/apis/ccompat/v7`,
       databaseUrl: postgres.getConnectionUri(),
       redisUrl: redis.getConnectionUrl(),
     },
