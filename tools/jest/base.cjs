@@ -5,7 +5,7 @@ const path = require('node:path');
 const root = path.join(__dirname, '../..');
 
 // Dependencies that ship only ES modules and so must pass through the transformer.
-const esmOnly = ['@platformatic', 'mnemonist', 'scule', 'obliterator'];
+const esmOnly = ['@platformatic', 'mnemonist', 'scule', 'obliterator', 'jose'];
 
 module.exports = {
   rootDir: root,

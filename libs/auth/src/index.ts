@@ -1,0 +1,11 @@
+// Token verification (jose, EdDSA allowlist) for every Vigil service.
+export { AUTH_ERROR_CODES, AuthError, isAuthError } from './token/auth-error';
+export type { AuthErrorCode } from './token/auth-error';
+export type { Principal } from './token/principal.type';
+export type { KeySource } from './token/key-source';
+export { ASYMMETRIC_JWS_ALGORITHMS, createJwsVerifier } from './token/jws-verifier';
+export type { JwsAlgorithm, JwsVerifier, JwsVerifierOptions, VerifiedJws } from './token/jws-verifier';
+export { ACCESS_TOKEN_TYPE, createTokenVerifier } from './token/token-verifier';
+export type { TokenVerifier, TokenVerifierOptions } from './token/token-verifier';
+export { generateSigningKey, issueToken } from './token/token-issuer';
+export type { AccessTokenClaims, SigningKey } from './token/token-issuer';
