@@ -10,3 +10,8 @@ export { nodeId, nodeCoverage, perfectSubtrees, type NodeId } from './tree/node-
 export type { NodeSource } from './tree/node-source';
 export { MemoryNodeSource } from './tree/memory-node-source';
 
+export { inclusionProof, consistencyProof, rootHashFromSource } from './proof/proof-builders';
+export { inclusionPlan, consistencyPlan, rootPlan, type ProofPlan } from './proof/proof-plan';
+export { verifyInclusion, inclusionProofLength } from './proof/verify-inclusion';
+export { verifyConsistency, consistencyProofLength } from './proof/verify-consistency';
+export { ProofError, type ProofFailure } from './proof/proof-error';
