@@ -9,3 +9,10 @@ export { ACCESS_TOKEN_TYPE, createTokenVerifier } from './token/token-verifier';
 export type { TokenVerifier, TokenVerifierOptions } from './token/token-verifier';
 export { generateSigningKey, issueToken } from './token/token-issuer';
 export type { AccessTokenClaims, SigningKey } from './token/token-issuer';
+
+// RBAC: the shipped policy, compiled; authorize() is pure.
+export { DEFAULT_POLICY_FILE, RbacPolicy } from './rbac/rbac-policy';
+export type { AuthzContext, AuthzSubject, Decision, MatchedRule } from './rbac/rbac-policy';
+export { PolicyError } from './rbac/policy-error';
+export type { PolicyIssue } from './rbac/policy-error';
+export { PERMISSION_PATTERN, expandPattern } from './rbac/permission';
