@@ -15,3 +15,19 @@ export { inclusionPlan, consistencyPlan, rootPlan, type ProofPlan } from './proo
 export { verifyInclusion, inclusionProofLength } from './proof/verify-inclusion';
 export { verifyConsistency, consistencyProofLength } from './proof/verify-consistency';
 export { ProofError, type ProofFailure } from './proof/proof-error';
+
+export { NoteError, type NoteFailure } from './note/note-error';
+export {
+  createNoteSigner,
+  formatKeyId,
+  formatVerifierKey,
+  generateNoteKeys,
+  noteKeyId,
+  parseSignerKey,
+  parseVerifierKey,
+  type NoteSigner,
+  type NoteVerifier,
+} from './note/note-keys';
+export { MAX_NOTE_SIGNATURES, signNote, verifyNote, type NoteSignature, type VerifiedNote } from './note/signed-note';
+export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint/checkpoint';
+export { signCheckpoint, verifyCheckpoint, type VerifiedCheckpoint } from './checkpoint/checkpoint-note';

@@ -29,3 +29,19 @@ export interface ConsistencyProbes {
   conventions: Record<string, string>;
   probes: Array<{ file: string; desc: string; size1: number; size2: number; root1: string; root2: string; proof: string[]; wantErr: boolean }>;
 }
+
+export interface SignedNoteVectors {
+  notes: Array<{ id: string; vkey: string; skey?: string; keyName: string; keyIdHex: string; publicKey: string; text: string; signedNote?: string; signatureLineBase64: string }>;
+  negativeCases: Array<{
+    desc: string;
+    signedNote?: string;
+    signedNotes?: string[];
+    signedNoteConstruction?: string;
+    trusted?: string[];
+    vkeys?: string[];
+    keyName?: string;
+    keyIdHex?: string;
+    expect: string;
+  }>;
+  checkpointFormat: { exampleText: string };
+}
