@@ -84,6 +84,18 @@ describe('startService and stop', () => {
     running = undefined;
   });
 
+  it('runs every consumers hook before any clients hook, whichever was registered first', async () => {
+    running = await start();
+    const shutdown = running.app.get(ShutdownService);
+    shutdown.onShutdown('consumer A', () => void events.push('consumer A stopped'));
+    shutdown.onShutdown('kafka producer', () => void events.push('producer closed'), 'clients');
+    shutdown.onShutdown('kafka admin', () => void events.push('admin closed'), 'clients');
+    shutdown.onShutdown('consumer B', () => void events.push('consumer B stopped'));
+    expect(await running.stop('SIGTERM')).toBe(0);
+    expect(events).toEqual(['consumer B stopped', 'consumer A stopped', 'admin closed', 'producer closed', 'resources closed']);
+    running = undefined;
+  });
+
   it('returns the same outcome when stopped twice', async () => {
     running = await start();
     const first = running.stop('SIGTERM');
