@@ -1,25 +1,44 @@
 import { loadConfig } from '@vigil/config';
+import { KafkaAdmin } from '@vigil/kafka';
 import { createLogger } from '@vigil/observability';
 import { startService } from '@vigil/service';
+import { infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
 import { AppModule } from './app.module';
 import { vaultConfig } from './vault.config';
 
-// The vault as its main starts it (on a free port), against the local Postgres and Kafka.
+// The vault as its main starts it (on a free port, its topics under a unique prefix),
+// against the local Postgres, Kafka and schema registry.
 describe('vault service', () => {
-  it('becomes ready with postgres and kafka checked, serves its metrics, and stops cleanly', async () => {
-    const config = loadConfig(vaultConfig, { ...process.env, VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
+  it('creates its topics, becomes ready with postgres, kafka and the registry checked, serves its metrics, and stops cleanly', async () => {
+    const prefix = testPrefix();
+    const config = loadConfig(vaultConfig, { ...process.env, ...serviceEnv(infraEnv(), prefix), VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
     const service = await startService({ name: 'vault', module: AppModule, config, logger: createLogger('vault', 'silent') });
     try {
       let readyz = await fetch(`${service.url}/readyz`);
-      // A client may still be connecting on the first probe; a poller sees it ready next.
-      for (let i = 0; i < 20 && readyz.status !== 200; i++) {
+      // Its topics are created in the background and clients connect lazily: a poller sees it ready soon after.
+      for (let i = 0; i < 150 && readyz.status !== 200; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         readyz = await fetch(`${service.url}/readyz`);
       }
       expect({ status: readyz.status, body: await readyz.json() }).toEqual({
         status: 200,
-        body: { status: 'ok', checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' } } },
+        body: { status: 'ok', checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' }, 'schema-registry': { status: 'ok' } } },
       });
+
+      const expected: Record<string, number> = {
+        'audit.events.v1': 6,
+        'security.incidents.v1': 3,
+      };
+      const names = Object.keys(expected).map((topic) => `${prefix}${topic}`);
+      const described = async () => Object.fromEntries([...(await service.app.get(KafkaAdmin).describeTopics(names))].map(([name, count]) => [name.slice(prefix.length), count]));
+      // The broker's metadata can trail a topic's creation by a moment.
+      let partitions = await described();
+      for (let i = 0; i < 50 && Object.keys(partitions).length < names.length; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        partitions = await described();
+      }
+      expect(partitions).toEqual(expected);
+
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toMatch(/^process_cpu_user_seconds_total\{service="vault"\} /m);
     } finally {

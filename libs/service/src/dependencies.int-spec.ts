@@ -1,29 +1,25 @@
 import { Module } from '@nestjs/common';
 import { baseServiceConfig, loadConfig } from '@vigil/config';
-import { createLogger, HealthCheck, kafkaHealthCheck, postgresHealthCheck, redisHealthCheck } from '@vigil/observability';
+import { createLogger, HealthCheck, postgresHealthCheck, redisHealthCheck } from '@vigil/observability';
 import { createServer } from 'node:net';
 import type { Pool } from 'pg';
 import type Redis from 'ioredis';
-import { KafkaMetadataProbe } from './kafka/kafka-metadata.probe';
-import { KafkaProbeModule } from './kafka/kafka-probe.module';
+import { KafkaModule } from './kafka/kafka.module';
 import { PostgresModule } from './postgres/postgres.module';
 import { RedisModule } from './redis/redis.module';
 import { RunningService, startService } from './run-service';
-import { HEALTH_CHECKS, PG_POOL, REDIS_CLIENT } from './service.constants';
+import { HEALTH_CHECKS, KAFKA_HEALTH_CHECKS, PG_POOL, REDIS_CLIENT } from './service.constants';
 
 // A service wired as the apps are, against the local Postgres, Redis and Kafka
 // (scripts/test.mjs starts them), and against ports where nothing listens.
 @Module({
-  imports: [PostgresModule, RedisModule, KafkaProbeModule],
+  // No topics: this file is about reaching the three servers (kafka/ has the topic bootstrap).
+  imports: [PostgresModule, RedisModule, KafkaModule.forService({ consumes: [], produces: [] })],
   providers: [
     {
       provide: HEALTH_CHECKS,
-      inject: [PG_POOL, REDIS_CLIENT, KafkaMetadataProbe],
-      useFactory: (pool: Pool, redis: Redis, kafka: KafkaMetadataProbe): HealthCheck[] => [
-        postgresHealthCheck(pool),
-        redisHealthCheck(redis),
-        kafkaHealthCheck(() => kafka.probe()),
-      ],
+      inject: [PG_POOL, REDIS_CLIENT, KAFKA_HEALTH_CHECKS],
+      useFactory: (pool: Pool, redis: Redis, kafka: HealthCheck[]): HealthCheck[] => [postgresHealthCheck(pool), redisHealthCheck(redis), ...kafka],
     },
   ],
   exports: [HEALTH_CHECKS],
@@ -39,7 +35,13 @@ async function closedPort(): Promise<number> {
 }
 
 function start(env: Record<string, string | undefined>) {
-  const config = loadConfig(baseServiceConfig('deps-svc', 0), { ...process.env, VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig(baseServiceConfig('deps-svc', 0), {
+    ...process.env,
+    VIGIL_HTTP_PORT: '0',
+    VIGIL_LOG_LEVEL: 'silent',
+    VIGIL_SCHEMA_REGISTRY_URL: undefined,
+    ...env,
+  });
   return startService({ name: 'deps-svc', module: DependentAppModule, config, logger: createLogger('deps-svc', 'silent') });
 }
 

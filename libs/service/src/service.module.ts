@@ -7,7 +7,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
-import { SERVICE_CONFIG, SERVICE_NAME } from './service.constants';
+import { SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_NAME } from './service.constants';
 import { ShutdownService } from './shutdown/shutdown.service';
 
 export interface ServiceModuleOptions {
@@ -38,10 +38,11 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
 @Global()
 @Module({})
 class ServiceCoreModule {
-  static forRoot(name: string, config: BaseServiceConfig): DynamicModule {
+  static forRoot(name: string, config: BaseServiceConfig, logger: PinoLogger): DynamicModule {
     const providers = [
       { provide: SERVICE_NAME, useValue: name },
       { provide: SERVICE_CONFIG, useValue: config },
+      { provide: SERVICE_LOGGER, useValue: logger },
       { provide: MetricsRegistry, useValue: new MetricsRegistry(name) },
       // One KafkaMetrics per registry: the Kafka consumer runner and producer record into it.
       { provide: KafkaMetrics, inject: [MetricsRegistry], useFactory: (registry: MetricsRegistry) => new KafkaMetrics(registry) },
@@ -75,7 +76,7 @@ export class ServiceModule {
             },
           },
         }),
-        ServiceCoreModule.forRoot(options.name, options.config),
+        ServiceCoreModule.forRoot(options.name, options.config, logger),
         options.module,
       ],
       controllers: [HealthController, MetricsController],
