@@ -5,7 +5,8 @@
 //   3. migrations: each app that has a `migrations/` folder (see runMigrations);
 //   4. the six services as child processes, their logs prefixed on this terminal and
 //      kept whole (JSON) in .vigil/services/<service>.log;
-//   5. waits until every /readyz answers 200, then prints where everything is.
+//   5. waits until every /readyz answers 200 (each service has created its Kafka topics
+//      by then), then prints where everything is.
 // Ctrl-C or SIGTERM: the services get SIGTERM and are waited for, then the Kafka node and
 // registry are stopped if this run started them. A service that never becomes ready, or
 // exits, stops everything with exit code 1 and its last log lines.
@@ -115,10 +116,16 @@ function step(name, command, commandArgs, env = baseEnv) {
   });
 }
 
+// The registry's Confluent-compatible API, as docker-compose gives it to the services:
+// produced events are Avro and every /readyz checks the registry. A URL set in the shell
+// wins; with --no-registry and none set, events are JSON.
+const registryUrl = process.env.VIGIL_SCHEMA_REGISTRY_URL || (infraArgs.includes('--no-registry') ? undefined : `${REGISTRY_URL}/apis/ccompat/v7`);
+
 function serviceEnv(svc) {
   // Each service gets its own port and client id, whatever the shell has set for them.
   const env = { ...baseEnv, VIGIL_HTTP_PORT: String(svc.port) };
   delete env.VIGIL_KAFKA_CLIENT_ID;
+  if (registryUrl) env.VIGIL_SCHEMA_REGISTRY_URL = registryUrl;
   return env;
 }
 
@@ -215,7 +222,7 @@ function printWhereEverythingIs(tookMs) {
   const line = (r) => `  ${r.map((cell, i) => cell.padEnd(widths[i])).join('  ')}`.trimEnd();
   const infra = [
     ['Kafka', KAFKA_BROKERS],
-    ...(infraArgs.includes('--no-registry') ? [] : [['Schema registry', `${REGISTRY_URL} (Confluent API: ${REGISTRY_URL}/apis/ccompat/v7)`]]),
+    ['Schema registry', registryUrl ? `${registryUrl} (VIGIL_SCHEMA_REGISTRY_URL; events are Avro)` : 'not used (events are JSON)'],
     ['Postgres', process.env.VIGIL_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/vigil'],
     ['Redis', process.env.VIGIL_REDIS_URL || 'redis://127.0.0.1:6379'],
   ];
