@@ -16,3 +16,14 @@ export type { AuthzContext, AuthzSubject, Decision, MatchedRule } from './rbac/r
 export { PolicyError } from './rbac/policy-error';
 export type { PolicyIssue } from './rbac/policy-error';
 export { PERMISSION_PATTERN, expandPattern } from './rbac/permission';
+
+// Nest: @RequirePermission + PermissionGuard (verify, authorize, step-up, audit), AuthModule.
+export { AuthModule } from './nest/auth.module';
+export type { AuthModuleAsyncOptions } from './nest/auth.module';
+export type { AuthModuleOptions } from './nest/auth-module.options';
+export { AUDIT_SINK, AUTHZ_DECISION_ACTION, RBAC_POLICY, TOKEN_VERIFIER } from './nest/auth.constants';
+export type { AuditSink } from './nest/audit-sink';
+export { PermissionGuard } from './nest/permission.guard';
+export { RequirePermission } from './nest/require-permission.decorator';
+export type { PermissionRequirement } from './nest/require-permission.decorator';
+export { CurrentPrincipal, principalOf } from './nest/current-principal.decorator';
