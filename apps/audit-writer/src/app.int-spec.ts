@@ -2,16 +2,32 @@ import { loadConfig } from '@vigil/config';
 import { KafkaAdmin } from '@vigil/kafka';
 import { createLogger } from '@vigil/observability';
 import { startService } from '@vigil/service';
-import { infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
+import { generateNoteKeys } from '@vigil/merkle';
+import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { AppModule } from './app.module';
 import { auditWriterConfig } from './audit-writer.config';
+import { migrateAudit } from './migrate';
 
 // The audit-writer as its main starts it (on a free port, its topics under a unique prefix),
 // against the local Postgres, Kafka and schema registry.
 describe('audit-writer service', () => {
   it('creates its topics, becomes ready with postgres, kafka and the registry checked, serves its metrics, and stops cleanly', async () => {
     const prefix = testPrefix();
-    const config = loadConfig(auditWriterConfig, { ...process.env, ...serviceEnv(infraEnv(), prefix), VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
+    const db = await createThrowawayDatabase();
+    await migrateAudit(db.url);
+    const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'vigil-audit-')), 'signer.key');
+    writeFileSync(keyFile, generateNoteKeys('vigil.audit.test').signerKey, { mode: 0o600 });
+    const config = loadConfig(auditWriterConfig, {
+      ...process.env,
+      ...serviceEnv(infraEnv(), prefix),
+      VIGIL_DATABASE_URL: db.url,
+      VIGIL_AUDIT_SIGNING_KEY_FILE: keyFile,
+      VIGIL_HTTP_PORT: '0',
+      VIGIL_LOG_LEVEL: 'silent',
+    });
     const service = await startService({ name: 'audit-writer', module: AppModule, config, logger: createLogger('audit-writer', 'silent') });
     try {
       let readyz = await fetch(`${service.url}/readyz`);
@@ -46,6 +62,7 @@ describe('audit-writer service', () => {
       expect(metrics).toMatch(/^process_cpu_user_seconds_total\{service="audit-writer"\} /m);
     } finally {
       expect(await service.stop('test')).toBe(0);
+      await db.drop();
     }
   });
 });

@@ -1,10 +1,21 @@
-import { baseServiceConfig } from '@vigil/config';
-import type { z } from 'zod';
+import { baseServiceConfig, env } from '@vigil/config';
+import { z } from 'zod';
+import { DEFAULT_ORIGIN_PREFIX } from './log/log-id';
 
 /**
  * The audit-writer's environment: the variables every service reads (see @vigil/config) with
- * its own port as the default. Its own variables join with `.extend({ ... })`.
+ * its own port as the default, and its own (README.md "Environment").
  */
-export const auditWriterConfig = baseServiceConfig('audit-writer', 8104);
+export const auditWriterConfig = baseServiceConfig('audit-writer', 8104).extend({
+  // The C2SP signer key string (PRIVATE+KEY+...) that signs every checkpoint; the vault issue moves it there.
+  VIGIL_AUDIT_SIGNING_KEY_FILE: env.string('a path to a file holding a C2SP signer key (make one with "vigil audit keygen")'),
+  VIGIL_AUDIT_ORIGIN_PREFIX: env.string().default(DEFAULT_ORIGIN_PREFIX),
+  // Batch transactions run as this role (SET LOCAL ROLE), which can only append; empty: the connection's user.
+  VIGIL_AUDIT_DB_ROLE: z.string().regex(/^([a-z_][a-z0-9_]{0,62})?$/, 'a lower-case SQL role name, or empty for the connection user').default('vigil_audit_writer'),
+  VIGIL_AUDIT_MAX_BATCH_MESSAGES: env.int({ min: 1, max: 100_000 }).default(500),
+  VIGIL_AUDIT_MAX_BATCH_BYTES: env.int({ min: 1024, max: 256 * 1024 * 1024 }).default(4 * 1024 * 1024),
+  // How long a fetch waits for records before a smaller batch goes ahead: the time bound of a batch.
+  VIGIL_AUDIT_MAX_WAIT: env.duration().default(500),
+});
 
 export type AuditWriterConfig = z.output<typeof auditWriterConfig>;

@@ -1,13 +1,86 @@
-/**
- * The audit-writer's Kafka consumer: `audit.events.v1`, `market.orders.v1`.
- *
- * Not wired yet, on purpose: a runner commits every batch its handler returns from, so a
- * placeholder handler would skip those events for good. The handler comes with issue 4
- * (Merkle log, signed checkpoints, proofs, offline verifier), and the runner with it,
- * wired as libs/service/README.md shows ("Where a consumer goes"): created from
- * KAFKA_OPTIONS with this group and the contracts of those topics, started once
- * TopicBootstrap.ready resolved (AppModule's KafkaModule creates the topics and their
- * .dlq), its `stop` registered with ShutdownService.onShutdown so that a SIGTERM
- * finishes and commits the batch in flight before the producer closes.
- */
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { auditCheckpointsContract, auditEventsContract, marketOrdersContract, type AuditEvent, type MarketOrderEvent } from '@vigil/contracts';
+import { createConsumerRunner, EventProducer, type ConsumerRunner, type KafkaConnectionOptions } from '@vigil/kafka';
+import { KafkaMetrics } from '@vigil/observability';
+import { KAFKA_OPTIONS, PG_POOL, SERVICE_CONFIG, SERVICE_LOGGER, ShutdownService, TopicBootstrap } from '@vigil/service';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { AuditWriterConfig } from './audit-writer.config';
+import { CHECKPOINT_KEY } from './checkpoint/checkpoint.constants';
+import type { CheckpointKey } from './checkpoint/signing-key';
+import { LogAppender, type CommittedCheckpoint } from './log/log-appender';
+
 export const AUDIT_WRITER_CONSUMER_GROUP = 'vigil.audit-writer';
+
+/**
+ * Consumes audit.events.v1 and market.orders.v1 into the partition logs. Each batch is
+ * appended (LogAppender: one Postgres transaction per partition, offsets included) before
+ * the handler returns, so the runner's Kafka commit that follows is only an optimisation;
+ * then the new checkpoints are published on audit.checkpoints.
+ */
+@Injectable()
+export class AuditWriterConsumer implements OnApplicationBootstrap {
+  private readonly runner: ConsumerRunner<AuditEvent | MarketOrderEvent>;
+  private readonly appender: LogAppender;
+
+  constructor(
+    @Inject(KAFKA_OPTIONS) kafka: KafkaConnectionOptions,
+    @Inject(SERVICE_CONFIG) config: AuditWriterConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(CHECKPOINT_KEY) key: CheckpointKey,
+    metrics: KafkaMetrics,
+    private readonly producer: EventProducer,
+    private readonly topics: TopicBootstrap,
+    private readonly shutdown: ShutdownService,
+  ) {
+    this.appender = new LogAppender({
+      pool,
+      signer: key.signer,
+      groupId: AUDIT_WRITER_CONSUMER_GROUP,
+      topicPrefix: kafka.topicPrefix ?? '',
+      originPrefix: config.VIGIL_AUDIT_ORIGIN_PREFIX,
+      role: config.VIGIL_AUDIT_DB_ROLE,
+    });
+    this.runner = createConsumerRunner<AuditEvent | MarketOrderEvent>({
+      ...kafka,
+      groupId: AUDIT_WRITER_CONSUMER_GROUP,
+      contracts: [auditEventsContract, marketOrdersContract] as never,
+      logger,
+      metrics,
+      maxBatchMessages: config.VIGIL_AUDIT_MAX_BATCH_MESSAGES,
+      maxBatchBytes: config.VIGIL_AUDIT_MAX_BATCH_BYTES,
+      maxWaitMs: config.VIGIL_AUDIT_MAX_WAIT,
+      handler: async (messages) => {
+        const checkpoints = await this.appender.append(messages);
+        await this.publish(checkpoints);
+      },
+    });
+    shutdown.onShutdown('audit-writer consumer', () => this.runner.stop());
+  }
+
+  onApplicationBootstrap(): void {
+    // Its topics exist once TopicBootstrap is ready; a service already stopping does not start it.
+    void this.topics.ready
+      .then(() => this.pool.query('select audit.ensure_entry_partitions(2)'))
+      .then(() => (this.shutdown.isShuttingDown ? undefined : this.runner.start()))
+      .catch((error: unknown) => this.logger.error({ err: error }, 'audit-writer consumer did not start'));
+  }
+
+  /**
+   * The checkpoints are already committed with their entries; publishing is a notification.
+   * A failure is logged, not retried: the next batch publishes a newer checkpoint, and the
+   * API serves the stored ones.
+   */
+  private async publish(checkpoints: CommittedCheckpoint[]): Promise<void> {
+    if (checkpoints.length === 0) return;
+    try {
+      await this.producer.send(
+        auditCheckpointsContract,
+        checkpoints.map((c) => ({ origin: c.origin, logId: c.logId, treeSize: c.treeSize, rootHash: c.rootHash.toString('base64'), timestamp: c.createdAt.toISOString(), note: c.note })),
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, logs: checkpoints.map((c) => c.logId) }, 'checkpoints stored but not published on audit.checkpoints');
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import { loadConfig } from '@vigil/config';
+import { auditCheckpointsContract, auditEventsContract, exampleAuditEvent, exampleOrderEvent, marketOrdersContract, type AuditCheckpoint } from '@vigil/contracts';
+import { createConsumerRunner, createEventProducer } from '@vigil/kafka';
+import { generateNoteKeys, leafHash, verifyCheckpoint, verifyConsistency, verifyInclusion } from '@vigil/merkle';
+import { createLogger } from '@vigil/observability';
+import { startService, type RunningService } from '@vigil/service';
+import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Pool } from 'pg';
+import { AppModule } from './app.module';
+import { auditWriterConfig } from './audit-writer.config';
+import { main as vigilAudit } from './cli/vigil-audit';
+import { migrateAudit } from './migrate';
+
+// The whole service against the local Kafka, registry and a throwaway Postgres database:
+// produced events land in their partition logs exactly once, checkpoints are signed, stored
+// and published, the HTTP API serves verifiable proofs and a bundle, and `vigil audit verify`
+// passes on the database and on the bundle, and fails naming the entry on a tampered bundle.
+jest.setTimeout(180_000);
+
+const prefix = testPrefix();
+const keys = generateNoteKeys('vigil.audit.e2e');
+const dir = mkdtempSync(path.join(tmpdir(), 'vigil-audit-e2e-'));
+const logger = createLogger('audit-writer-test', 'silent');
+let db: ThrowawayDatabase;
+let pool: Pool;
+let service: RunningService;
+
+beforeAll(async () => {
+  db = await createThrowawayDatabase();
+  await migrateAudit(db.url);
+  pool = new Pool({ connectionString: db.url, max: 2 });
+  const keyFile = path.join(dir, 'signer.key');
+  writeFileSync(keyFile, keys.signerKey, { mode: 0o600 });
+  const config = loadConfig(auditWriterConfig, {
+    ...process.env,
+    ...serviceEnv(infraEnv(), prefix),
+    VIGIL_DATABASE_URL: db.url,
+    VIGIL_AUDIT_SIGNING_KEY_FILE: keyFile,
+    VIGIL_AUDIT_MAX_BATCH_MESSAGES: '50',
+    VIGIL_HTTP_PORT: '0',
+    VIGIL_LOG_LEVEL: 'silent',
+  });
+  service = await startService({ name: 'audit-writer', module: AppModule, config, logger });
+});
+
+afterAll(async () => {
+  expect(await service?.stop('test')).toBe(0);
+  await pool?.end();
+  await db?.drop();
+});
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+// The API's answers are checked field by field below; `any` keeps that readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const get = async (route: string): Promise<{ status: number; body: any }> => {
+  const response = await fetch(`${service.url}${route}`);
+  return { status: response.status, body: response.headers.get('content-type')?.startsWith('application/json') ? await response.json() : await response.text() };
+};
+
+it('logs every produced event exactly once, signs and publishes checkpoints, serves proofs and bundles that verify offline', async () => {
+  const kafka = { brokers: infraEnv().kafkaBrokers, clientId: 'audit-e2e', topicPrefix: prefix, registryUrl: infraEnv().registryUrl };
+  const published: AuditCheckpoint[] = [];
+  const checkpointReader = createConsumerRunner<AuditCheckpoint>({
+    ...kafka,
+    groupId: `${prefix}checkpoint-reader`,
+    contracts: [auditCheckpointsContract],
+    logger,
+    handler: async (messages) => void published.push(...messages.map((m) => m.value)),
+  });
+  const producer = createEventProducer(kafka);
+  try {
+    await until('the service ready', async () => ((await get('/readyz')).status === 200 ? true : undefined));
+    await checkpointReader.start();
+    const audits = Array.from({ length: 120 }, (_, i) => exampleAuditEvent({ eventId: `a-${i}`, service: `svc-${i % 7}` }));
+    const orders = Array.from({ length: 120 }, (_, i) => exampleOrderEvent({ eventId: `o-${i}`, orderId: `ord-${i}`, instrument: `INSTR${i % 9}` }));
+    await producer.send(auditEventsContract, audits.slice(0, 60));
+    await producer.send(marketOrdersContract, orders);
+    await producer.send(auditEventsContract, audits.slice(60));
+
+    await until('240 entries', async () => {
+      const { rows } = await pool.query('select count(*)::int as n from audit.entries');
+      return rows[0].n >= 240 ? true : undefined;
+    });
+    const { rows } = await pool.query('select event_id, count(*)::int as n from audit.entries group by event_id');
+    expect(rows.length).toBe(240);
+    expect(rows.every((row) => row.n === 1)).toBe(true);
+
+    // The API: logs, the latest checkpoint, an entry, its proofs.
+    const logs = (await get('/v1/logs')).body;
+    expect(logs.verifierKey).toBe(keys.verifierKey);
+    expect(logs.logs.reduce((sum: number, log: { treeSize: number }) => sum + log.treeSize, 0)).toBe(240);
+    const biggest = [...logs.logs].sort((a, b) => b.treeSize - a.treeSize)[0];
+    const checkpoint = (await get(`/v1/logs/${biggest.logId}/checkpoint`)).body;
+    const signed = verifyCheckpoint(checkpoint.note, { trusted: [keys.verifierKey], origin: `vigil.audit/${biggest.logId}` }).checkpoint;
+    expect(signed.size).toBe(biggest.treeSize);
+    const seq = biggest.treeSize - 2;
+    const entry = (await get(`/v1/logs/${biggest.logId}/entries/${seq}`)).body;
+    const leaf = Buffer.from(entry.entry, 'base64');
+    expect(JSON.parse(leaf.subarray(1).toString())).toMatchObject({ log: biggest.logId, seq, v: 1 });
+    const byHash = (await get(`/v1/logs/${biggest.logId}/proofs/inclusion?leafHash=${leafHash(leaf).toString('hex')}&treeSize=${signed.size}`)).body;
+    expect(byHash.index).toBe(seq);
+    verifyInclusion(seq, signed.size, leafHash(leaf), byHash.proof.map((h: string) => Buffer.from(h, 'base64')), signed.rootHash);
+    const consistency = (await get(`/v1/logs/${biggest.logId}/proofs/consistency?from=1&to=${signed.size}`)).body;
+    const first = (await get(`/v1/logs/${biggest.logId}/proofs/inclusion?index=0&treeSize=1`)).body;
+    verifyConsistency(1, signed.size, Buffer.from(first.rootHash, 'base64'), signed.rootHash, consistency.proof.map((h: string) => Buffer.from(h, 'base64')));
+    expect((await get(`/v1/logs/${biggest.logId}/entries/${biggest.treeSize}`)).status).toBe(404);
+    expect((await get(`/v1/logs/${biggest.logId}/proofs/inclusion?index=x`)).status).toBe(400);
+    expect((await get(`/v1/logs/${biggest.logId}/proofs/consistency?from=0`)).status).toBe(400);
+    expect((await get('/v1/logs/nope-1/checkpoint')).status).toBe(404);
+    const openapi = (await get('/docs/openapi.json')).body;
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/logs', '/v1/logs/{logId}/proofs/inclusion', '/v1/logs/{logId}/export']));
+
+    // Every log's latest checkpoint is published on audit.checkpoints.
+    await until('the latest checkpoints published', async () =>
+      logs.logs.every((log: { logId: string; treeSize: number }) => published.some((c) => c.logId === log.logId && c.treeSize === log.treeSize)) ? true : undefined,
+    );
+
+    // A bundle of every log from the API verifies offline; the database too.
+    const bundle = path.join(dir, 'all.jsonl');
+    const parts = await Promise.all(logs.logs.map(async (log: { logId: string }) => (await get(`/v1/logs/${log.logId}/export`)).body as string));
+    writeFileSync(bundle, parts.join(''));
+    const out = await capture(() => vigilAudit(['verify', '--bundle', bundle, '--key', keys.verifierKey]));
+    expect(out).toMatchObject({ code: 0, stdout: expect.stringContaining(`verified ${logs.logs.length} logs, 240 entries`) });
+    expect(await capture(() => vigilAudit(['verify', '--database', db.url, '--key', keys.verifierKey]))).toMatchObject({ code: 0 });
+
+    // A partial bundle (from a checkpointed size) verifies from its signed starting state.
+    const partial = path.join(dir, 'partial.jsonl');
+    writeFileSync(partial, (await get(`/v1/logs/${biggest.logId}/export?from=${Math.floor(biggest.treeSize / 2)}`)).body);
+    expect(await capture(() => vigilAudit(['verify', '--bundle', partial, '--key', keys.verifierKey]))).toMatchObject({ code: 0 });
+
+    // One changed byte in the bundle: named, exit 1.
+    const lines = readFileSync(bundle, 'utf8').split('\n');
+    const at = lines.findIndex((line) => line.includes(`"seq":3,`) && line.includes('"type":"entry"'));
+    const tampered = JSON.parse(lines[at]!);
+    const bytes = Buffer.from(tampered.entry, 'base64');
+    bytes[bytes.indexOf('"seq":3') + 6] = '4'.charCodeAt(0);
+    tampered.entry = bytes.toString('base64');
+    lines[at] = JSON.stringify(tampered);
+    writeFileSync(bundle, lines.join('\n'));
+    const failed = await capture(() => vigilAudit(['verify', '--bundle', bundle, '--key', keys.verifierKey]));
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/FAIL log \S+-\d+, entry 3: /);
+    // A different key: every checkpoint fails.
+    expect((await capture(() => vigilAudit(['verify', '--database', db.url, '--key', generateNoteKeys('vigil.audit.e2e').verifierKey]))).code).toBe(1);
+    expect((await capture(() => vigilAudit(['verify', '--key', keys.verifierKey]))).code).toBe(2);
+  } finally {
+    await checkpointReader.stop();
+    await producer.close();
+  }
+});
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...args) => void stdout.push(args.join(' ')));
+  const error = jest.spyOn(console, 'error').mockImplementation((...args) => void stderr.push(args.join(' ')));
+  try {
+    const code = await fn();
+    return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}

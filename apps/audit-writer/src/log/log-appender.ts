@@ -1,0 +1,172 @@
+import { CompactRange, leafHash, signCheckpoint, type NoteSigner } from '@vigil/merkle';
+import type { Pool, PoolClient } from 'pg';
+import { encodeLeaf } from './leaf-encoding';
+import { logIdOf, originOf } from './log-id';
+import { loadNodes } from './postgres-node-source';
+
+/** One record to append, as the consumer hands it over (any contract value with an eventId). */
+export interface SourceRecord {
+  /** The topic as consumed (deployment prefix included). */
+  topic: string;
+  partition: number;
+  offset: bigint;
+  value: { eventId: string };
+}
+
+/** A checkpoint committed with a batch. */
+export interface CommittedCheckpoint {
+  logId: string;
+  origin: string;
+  treeSize: number;
+  rootHash: Buffer;
+  note: string;
+  createdAt: Date;
+}
+
+export interface LogAppenderOptions {
+  pool: Pool;
+  signer: NoteSigner;
+  groupId: string;
+  topicPrefix: string;
+  originPrefix: string;
+  /** Role for the batch transactions (SET LOCAL ROLE); empty: the connection's own user. */
+  role: string;
+  /** Time source, for tests. */
+  now?: () => Date;
+}
+
+/**
+ * Appends consumed records to their partition's Merkle log, exactly once: per partition, one
+ * transaction locks the log row, skips records below the stored next offset (re-deliveries
+ * after a crash or a rebalance), inserts the leaves and the perfect-subtree hashes they
+ * complete, moves the offset and stores the signed checkpoint. Either all of that commits or
+ * none of it, so the Postgres offsets are the truth and Kafka's commit only saves re-reading.
+ *
+ * The compact range of each log is kept in memory between batches; whenever the stored size
+ * differs (first batch, a partition that moved away and back, a failed transaction) it is
+ * rebuilt from at most 53 stored node hashes.
+ */
+export class LogAppender {
+  private readonly ranges = new Map<string, CompactRange>();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: LogAppenderOptions) {
+    if (options.role && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.role)) {
+      throw new Error(`VIGIL_AUDIT_DB_ROLE must be a lower-case SQL identifier or empty, got a ${options.role.length}-character value with other characters`);
+    }
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Appends a batch (records of several partitions, each partition in offset order); returns the new checkpoints. */
+  async append(records: readonly SourceRecord[]): Promise<CommittedCheckpoint[]> {
+    const byPartition = new Map<string, SourceRecord[]>();
+    for (const record of records) {
+      const key = `${record.topic}\u0000${record.partition}`;
+      const list = byPartition.get(key);
+      if (list) list.push(record);
+      else byPartition.set(key, [record]);
+    }
+    // Logs are independent: their transactions run side by side on the pool.
+    const results = await Promise.all([...byPartition.values()].map((list) => this.appendPartition(list)));
+    return results.filter((checkpoint): checkpoint is CommittedCheckpoint => checkpoint !== undefined);
+  }
+
+  private async appendPartition(records: SourceRecord[]): Promise<CommittedCheckpoint | undefined> {
+    const { topic, partition } = records[0]!;
+    const baseTopic = topic.startsWith(this.options.topicPrefix) ? topic.slice(this.options.topicPrefix.length) : topic;
+    const logId = logIdOf(baseTopic, partition);
+    const client = await this.options.pool.connect();
+    try {
+      await client.query('begin');
+      if (this.options.role) await client.query(`set local role ${this.options.role}`);
+      const checkpoint = await this.appendInTransaction(client, { logId, baseTopic, topic, partition, records });
+      await client.query('commit');
+      return checkpoint;
+    } catch (error) {
+      // The in-memory range may be ahead of what committed: rebuild it next time.
+      this.ranges.delete(logId);
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async appendInTransaction(
+    client: PoolClient,
+    { logId, baseTopic, topic, partition, records }: { logId: string; baseTopic: string; topic: string; partition: number; records: SourceRecord[] },
+  ): Promise<CommittedCheckpoint | undefined> {
+    const { groupId, originPrefix, signer } = this.options;
+    await client.query('insert into audit.logs (log_id, origin) values ($1, $2) on conflict (log_id) do nothing', [logId, originOf(originPrefix, logId)]);
+    const log = await client.query<{ tree_size: string; origin: string }>('select tree_size, origin from audit.logs where log_id = $1 for update', [logId]);
+    const treeSize = Number(log.rows[0]!.tree_size);
+    const origin = log.rows[0]!.origin;
+    const stored = await client.query<{ next_offset: string }>(
+      'select next_offset from audit.consumer_offsets where group_id = $1 and topic = $2 and partition = $3',
+      [groupId, topic, partition],
+    );
+    const nextOffset = stored.rows.length ? BigInt(stored.rows[0]!.next_offset) : 0n;
+    const fresh = records.filter((record) => record.offset >= nextOffset);
+    if (fresh.length === 0) return undefined;
+
+    let range = this.ranges.get(logId);
+    if (!range || range.size !== treeSize) {
+      range = CompactRange.fromHashes(treeSize, await loadNodes(client, logId, CompactRange.nodeIds(treeSize)));
+    } else {
+      range = range.clone();
+    }
+
+    const arrivedAt = this.now();
+    const arrivedAtText = arrivedAt.toISOString();
+    const seqs: number[] = [];
+    const leafHashes: Buffer[] = [];
+    const entries: Buffer[] = [];
+    const offsets: string[] = [];
+    const eventIds: string[] = [];
+    const nodeLevels: number[] = [];
+    const nodeIdx: number[] = [];
+    const nodeHashes: Buffer[] = [];
+    for (const record of fresh) {
+      const seq = range.size;
+      const entry = encodeLeaf({ log: logId, seq, arrivedAt: arrivedAtText, source: { topic: baseTopic, partition, offset: Number(record.offset) }, event: record.value });
+      const hash = leafHash(entry);
+      range.append(hash, (id, nodeHash) => {
+        nodeLevels.push(id.level);
+        nodeIdx.push(id.index);
+        nodeHashes.push(nodeHash);
+      });
+      seqs.push(seq);
+      leafHashes.push(hash);
+      entries.push(entry);
+      offsets.push(record.offset.toString());
+      eventIds.push(record.value.eventId);
+    }
+    await client.query(
+      `insert into audit.entries (log_id, seq, leaf_hash, entry, arrived_at, source_offset, event_id)
+       select $1, s, h, e, $5, o, id from unnest($2::bigint[], $3::bytea[], $4::bytea[], $6::bigint[], $7::text[]) as t(s, h, e, o, id)`,
+      [logId, seqs, leafHashes, entries, arrivedAt, offsets, eventIds],
+    );
+    await client.query(
+      `insert into audit.nodes (log_id, level, idx, hash) select $1, l, i, h from unnest($2::smallint[], $3::bigint[], $4::bytea[]) as t(l, i, h)`,
+      [logId, nodeLevels, nodeIdx, nodeHashes],
+    );
+    const newOffset = (fresh[fresh.length - 1]!.offset + 1n).toString();
+    await client.query(
+      `insert into audit.consumer_offsets (group_id, topic, partition, log_id, next_offset) values ($1, $2, $3, $4, $5)
+       on conflict (group_id, topic, partition) do update set next_offset = excluded.next_offset`,
+      [groupId, topic, partition, logId, newOffset],
+    );
+    await client.query('update audit.logs set tree_size = $2 where log_id = $1', [logId, range.size]);
+    const rootHash = range.rootHash();
+    const note = signCheckpoint({ origin, size: range.size, rootHash }, [signer]);
+    await client.query('insert into audit.checkpoints (log_id, tree_size, root_hash, note, created_at) values ($1, $2, $3, $4, $5)', [
+      logId,
+      range.size,
+      rootHash,
+      note,
+      arrivedAt,
+    ]);
+    this.ranges.set(logId, range);
+    return { logId, origin, treeSize: range.size, rootHash, note, createdAt: arrivedAt };
+  }
+}

@@ -1,0 +1,174 @@
+import { exampleAuditEvent } from '@vigil/contracts';
+import { generateNoteKeys, leafHash, parseVerifierKey, verifyConsistency, verifyInclusion } from '@vigil/merkle';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@vigil/testing';
+import { Pool } from 'pg';
+import { checkpointKeyFrom } from '../checkpoint/signing-key';
+import { migrateAudit } from '../migrate';
+import { verifyDatabase } from '../verify/verify-database';
+import { LogAppender, type SourceRecord } from './log-appender';
+import { LogReader } from './log-reader';
+
+// The log store against a real Postgres (a throwaway database): appending exactly once, proofs
+// from stored nodes, the append-only triggers and role, and the offline verifier catching each
+// kind of tampering a superuser could do behind the triggers' back.
+const keys = generateNoteKeys('vigil.audit.test');
+const key = checkpointKeyFrom(keys.signerKey);
+const PREFIX = 'tz.';
+
+function records(partition: number, from: number, count: number): SourceRecord[] {
+  return Array.from({ length: count }, (_, i) => ({
+    topic: `${PREFIX}audit.events.v1`,
+    partition,
+    offset: BigInt(from + i),
+    value: exampleAuditEvent({ eventId: `p${partition}-o${from + i}` }),
+  }));
+}
+
+describe('audit Merkle log in Postgres', () => {
+  let db: ThrowawayDatabase;
+  let pool: Pool;
+  let appender: LogAppender;
+
+  beforeAll(async () => {
+    db = await createThrowawayDatabase();
+    expect(await migrateAudit(db.url)).toEqual(['0001_merkle_log.sql']);
+    pool = new Pool({ connectionString: db.url, max: 4 });
+    appender = new LogAppender({ pool, signer: key.signer, groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('appends batches once, skipping re-delivered offsets, with a checkpoint per batch and proofs from stored nodes', async () => {
+    await appender.append([...records(0, 0, 5), ...records(1, 0, 3)]);
+    // A re-delivery overlapping what is stored, then a fresh appender (a restart) continuing.
+    await appender.append(records(0, 3, 6));
+    const restarted = new LogAppender({ pool, signer: key.signer, groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
+    const checkpoints = await restarted.append([...records(0, 0, 12), ...records(1, 3, 1)]);
+    expect(checkpoints.map((c) => [c.logId, c.treeSize])).toEqual([
+      ['audit.events.v1-0', 12],
+      ['audit.events.v1-1', 4],
+    ]);
+    expect(await restarted.append(records(0, 5, 7))).toEqual([]);
+
+    const { rows } = await pool.query("select seq, source_offset, event_id from audit.entries where log_id = 'audit.events.v1-0' order by seq");
+    expect(rows.map((r) => [Number(r.seq), Number(r.source_offset), r.event_id])).toEqual(Array.from({ length: 12 }, (_, i) => [i, i, `p0-o${i}`]));
+
+    const reader = new LogReader(pool);
+    const latest = await reader.latestCheckpoint('audit.events.v1-0');
+    const root = Buffer.from(latest.rootHash, 'base64');
+    for (let seq = 0; seq < 12; seq++) {
+      const entry = await reader.entry('audit.events.v1-0', seq);
+      const proof = await reader.inclusion('audit.events.v1-0', seq, 12);
+      expect(proof.rootHash).toBe(latest.rootHash);
+      verifyInclusion(seq, 12, leafHash(Buffer.from(entry.entry, 'base64')), proof.proof.map((h) => Buffer.from(h, 'base64')), root);
+    }
+    const old = (await reader.checkpoints('audit.events.v1-0', 1, 5))[0]!;
+    const consistency = await reader.consistency('audit.events.v1-0', old.treeSize, 12);
+    verifyConsistency(old.treeSize, 12, Buffer.from(old.rootHash, 'base64'), root, consistency.proof.map((h) => Buffer.from(h, 'base64')));
+
+    const report = await verifyDatabase(db.url, parseVerifierKey(keys.verifierKey));
+    expect(report.failures).toEqual([]);
+    expect(report.logs).toEqual([
+      { logId: 'audit.events.v1-0', size: 12, checkpoints: 3 },
+      { logId: 'audit.events.v1-1', size: 4, checkpoints: 2 },
+    ]);
+  });
+
+  it.each([
+    ['UPDATE of an entry', "update audit.entries set event_id = 'x' where seq = 0"],
+    ['DELETE of an entry', 'delete from audit.entries where seq = 0'],
+    ['TRUNCATE of entries', 'truncate audit.entries'],
+    ['TRUNCATE of a monthly partition', `truncate audit.entries_y${new Date().getUTCFullYear()}m${String(new Date().getUTCMonth() + 1).padStart(2, '0')}`],
+    ['UPDATE of a node', 'update audit.nodes set hash = hash where level = 0'],
+    ['DELETE of a checkpoint', 'delete from audit.checkpoints'],
+    ['TRUNCATE of checkpoints', 'truncate audit.checkpoints'],
+    ['shrinking a log', 'update audit.logs set tree_size = 1'],
+    ['DELETE of a log', 'delete from audit.logs'],
+  ])('rejects %s, even by the table owner', async (_name, sql) => {
+    await expect(pool.query(sql)).rejects.toThrow(/append-only|may only grow|insufficient_privilege|not allowed/);
+  });
+
+  it('gives the writer role nothing but SELECT and INSERT on the log (and moving its size and offsets)', async () => {
+    const client = await pool.connect();
+    try {
+      for (const sql of ['alter table audit.entries disable trigger entries_append_only', "update audit.entries set event_id = 'x'", 'set session_replication_role = replica', 'drop table audit.nodes']) {
+        await client.query('begin');
+        await client.query('set local role vigil_audit_writer');
+        await expect(client.query(sql)).rejects.toThrow(/permission denied|must be owner|append-only/);
+        await client.query('rollback');
+      }
+    } finally {
+      client.release();
+    }
+  });
+
+  describe('tampering by a superuser bypassing the triggers', () => {
+    const LOG = 'audit.events.v1-0';
+    // The verifier reads through its own connection, so each case commits its change, verifies,
+    // then undoes it and checks the log verifies again.
+    async function tampered(change: string, undo: string): Promise<string[]> {
+      await pool.query(`set session_replication_role = replica; ${change}; set session_replication_role = origin`);
+      try {
+        const report = await verifyDatabase(db.url, keys.verifierKey);
+        return report.failures.map((f) => f.message);
+      } finally {
+        await pool.query(`set session_replication_role = replica; ${undo}; set session_replication_role = origin`);
+        expect((await verifyDatabase(db.url, keys.verifierKey)).failures).toEqual([]);
+      }
+    }
+
+    it('names the entry whose byte was changed', async () => {
+      expect(
+        await tampered(
+          `update audit.entries set entry = overlay(entry placing '\\x58'::bytea from 30 for 1) where log_id = '${LOG}' and seq = 7`,
+          `update audit.entries set entry = overlay(entry placing (select substring(entry from 30 for 1) from audit.entries where log_id = '${LOG}' and seq = 6) from 30 for 1) where log_id = '${LOG}' and seq = 7`,
+        ),
+      ).toEqual([expect.stringMatching(/^log audit\.events\.v1-0, entry 7: /)]);
+    });
+
+    it('names a deleted entry', async () => {
+      await pool.query(`create temp table saved as select * from audit.entries where log_id = '${LOG}' and seq = 4`);
+      expect(await tampered(`delete from audit.entries where log_id = '${LOG}' and seq = 4`, 'insert into audit.entries select * from saved')).toEqual([
+        'log audit.events.v1-0, entry 4: missing: the next stored entry is 5',
+      ]);
+      await pool.query('drop table saved');
+    });
+
+    it('names swapped entries', async () => {
+      const swap = `update audit.entries set seq = case seq when 2 then 9 else 2 end where log_id = '${LOG}' and seq in (2, 9)`;
+      expect(await tampered(swap, swap)).toEqual(['log audit.events.v1-0, entry 2: holds the leaf of log audit.events.v1-0 entry 9 (entries moved, swapped or copied)']);
+    });
+
+    it('names an inserted entry, in the middle and at the end', async () => {
+      // A forged row: a copy of entry 3, a millisecond later (the key includes the arrival time).
+      const copy = (seq: number) =>
+        `insert into audit.entries select log_id, ${seq}, leaf_hash, entry, arrived_at + interval '1 ms', source_offset, event_id from audit.entries where log_id = '${LOG}' and seq = 3`;
+      const forged = `(select max(arrived_at) from audit.entries where log_id = '${LOG}' and seq = 3)`;
+      const messages = await tampered(copy(3), `delete from audit.entries where log_id = '${LOG}' and seq = 3 and arrived_at = ${forged}`);
+      expect(messages).toEqual([expect.stringMatching(/^log audit\.events\.v1-0, entry 3: stored twice/)]);
+      expect(await tampered(copy(12), `delete from audit.entries where log_id = '${LOG}' and seq = 12`)).toEqual([
+        expect.stringMatching(/^log audit\.events\.v1-0, entry 12: .*(holds the leaf of|not covered)/),
+      ]);
+    });
+
+    it('names a forged checkpoint', async () => {
+      const other = generateNoteKeys('vigil.audit.test');
+      const forger = checkpointKeyFrom(other.signerKey);
+      const { signCheckpoint } = await import('@vigil/merkle');
+      const note = signCheckpoint({ origin: `vigil.audit/${LOG}`, size: 12, rootHash: Buffer.alloc(32, 1) }, [forger.signer]);
+      const saved = (await pool.query(`select note, root_hash from audit.checkpoints where log_id = '${LOG}' and tree_size = 12`)).rows[0];
+      expect(
+        await tampered(
+          `update audit.checkpoints set note = ${pg(note)}, root_hash = '\\x${'01'.repeat(32)}' where log_id = '${LOG}' and tree_size = 12`,
+          `update audit.checkpoints set note = ${pg(saved.note)}, root_hash = '\\x${saved.root_hash.toString('hex')}' where log_id = '${LOG}' and tree_size = 12`,
+        ),
+      ).toEqual([expect.stringMatching(/^log audit\.events\.v1-0, checkpoint at size 12: signature check failed/)]);
+    });
+  });
+});
+
+function pg(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

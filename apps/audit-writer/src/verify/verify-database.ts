@@ -1,0 +1,98 @@
+import type { NoteVerifier } from '@vigil/merkle';
+import { Client } from 'pg';
+import { originOf } from '../log/log-id';
+import { LogVerifier, VerificationFailure, type StoredNode } from './log-verifier';
+import type { VerifyReport, VerifyOptions } from './verify-report';
+
+const PAGE = 5000;
+
+/**
+ * Verifies every log of an audit database in one consistent snapshot (REPEATABLE READ, read
+ * only): entries, stored nodes and checkpoints, streamed through cursors so memory stays flat
+ * on any size. Trusts only `key` (and the origin naming rule).
+ */
+export async function verifyDatabase(url: string, key: NoteVerifier | string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const client = new Client({ connectionString: url, application_name: 'vigil audit verify' });
+  await client.connect();
+  const report: VerifyReport = { logs: [], failures: [], entries: 0 };
+  try {
+    await client.query('begin isolation level repeatable read read only');
+    const logs = await client.query<{ log_id: string; origin: string; tree_size: string }>('select log_id, origin, tree_size from audit.logs order by log_id');
+    const total = logs.rows.reduce((sum, row) => sum + Number(row.tree_size), 0);
+    options.onStart?.(total);
+    for (const log of logs.rows) {
+      try {
+        report.logs.push(await verifyLog(client, log, key, options, report));
+      } catch (error) {
+        if (!(error instanceof VerificationFailure)) throw error;
+        report.failures.push(error);
+        await client.query('close all').catch(() => undefined);
+      }
+    }
+    await client.query('commit');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return report;
+}
+
+async function verifyLog(
+  client: Client,
+  log: { log_id: string; origin: string; tree_size: string },
+  key: NoteVerifier | string,
+  options: VerifyOptions,
+  report: VerifyReport,
+): Promise<{ logId: string; size: number; checkpoints: number }> {
+  const logId = log.log_id;
+  const expectedOrigin = originOf(options.originPrefix ?? 'vigil.audit/', logId);
+  if (log.origin !== expectedOrigin) throw new VerificationFailure(logId, {}, `origin is "${log.origin}", expected "${expectedOrigin}"`);
+  const verifier = new LogVerifier(logId, log.origin, key);
+
+  const checkpoints = await client.query<{ tree_size: string; root_hash: Buffer; note: string }>(
+    'select tree_size, root_hash, note from audit.checkpoints where log_id = $1 order by tree_size',
+    [logId],
+  );
+  for (const row of checkpoints.rows) {
+    verifier.checkpoint({ treeSize: Number(row.tree_size), rootHash: row.root_hash, note: row.note });
+  }
+
+  await client.query('declare entries_cur no scroll cursor for select seq, leaf_hash, entry from audit.entries where log_id = $1 order by seq', [logId]);
+  // Nodes in the order appends complete them: by the end of their leaf range, then by level.
+  await client.query(
+    'declare nodes_cur no scroll cursor for select level, idx, hash from audit.nodes where log_id = $1 order by (idx + 1) * (1::bigint << level), level',
+    [logId],
+  );
+  const nodes = nodeReader(client);
+  for (;;) {
+    const page = await client.query<{ seq: string; leaf_hash: Buffer; entry: Buffer }>(`fetch ${PAGE} from entries_cur`);
+    if (page.rows.length === 0) break;
+    for (const row of page.rows) {
+      verifier.entry({ seq: Number(row.seq), leafHash: row.leaf_hash, entry: row.entry });
+      verifier.checkNodes(await nodes.take(verifier.completed.length));
+    }
+    report.entries += page.rows.length;
+    options.onProgress?.(report.entries);
+  }
+  await client.query('close entries_cur');
+  await client.query('close nodes_cur');
+  return verifier.finish();
+}
+
+function nodeReader(client: Client) {
+  let buffer: StoredNode[] = [];
+  let at = 0;
+  let done = false;
+  return {
+    async take(count: number): Promise<(StoredNode | undefined)[]> {
+      while (buffer.length - at < count && !done) {
+        const page = await client.query<{ level: number; idx: string; hash: Buffer }>(`fetch ${PAGE * 2} from nodes_cur`);
+        if (page.rows.length === 0) done = true;
+        buffer = buffer.slice(at).concat(page.rows.map((row) => ({ level: row.level, index: Number(row.idx), hash: row.hash })));
+        at = 0;
+      }
+      const taken = buffer.slice(at, at + count);
+      at += count;
+      return taken;
+    },
+  };
+}
