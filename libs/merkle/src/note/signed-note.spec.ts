@@ -20,7 +20,7 @@ function failure(run: () => unknown): NoteFailure | 'ok' {
 (vectors.data ? describe : describe.skip)(vectors.title, () => {
   const data = vectors.data as SignedNoteVectors;
   const peter = () => data.notes.find((note) => note.id === 'go-peter') as SignedNoteVectors['notes'][number];
-  const negative = (prefix: string) => data.negativeCases.find((c) => c.desc.startsWith(prefix)) as SignedNoteVectors['negativeCases'][number];
+  const negative = (prefix: string) => data?.negativeCases.find((c) => c.desc.startsWith(prefix)) as SignedNoteVectors['negativeCases'][number];
 
   it.each(data?.notes ?? [])('$id: the verifier key parses to its name, key ID and public key', ({ vkey, keyName, keyIdHex, publicKey }) => {
     const verifier = parseVerifierKey(vkey);
