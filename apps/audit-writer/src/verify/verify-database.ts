@@ -14,6 +14,11 @@ const PAGE = 5000;
 export async function verifyDatabase(url: string, key: NoteVerifier | string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const client = new Client({ connectionString: url, application_name: 'vigil audit verify' });
   await client.connect();
+  const exists = await client.query("select to_regclass('audit.logs') is not null as ok");
+  if (!exists.rows[0].ok) {
+    await client.end();
+    throw new Error('this database has no audit.logs table: point --database at the audit-writer\'s database (its migrations create schema audit)');
+  }
   const report: VerifyReport = { logs: [], failures: [], entries: 0 };
   try {
     await client.query('begin isolation level repeatable read read only');

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// The `vigil` command. Each subcommand belongs to the service whose data it works on and is
+// built with it; this file only finds the built entry point and runs it, so apps never import
+// each other. Adding a command is one line in COMMANDS.
+//
+//   npx vigil audit verify --key <verifier key> --database <url> | --bundle <file>
+//
+// The entry is (re)built with `nx run <project>:build` when it is missing or older than the
+// sources it is built from.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** command → the project that ships it and its built entry (relative to the workspace root). */
+const COMMANDS = {
+  audit: { project: 'audit-writer', entry: 'dist/apps/audit-writer/src/cli/vigil-audit.js', about: 'verify, export and key tools of the tamper-evident audit log' },
+  // replay:   { project: 'compliance-detector', entry: 'dist/apps/compliance-detector/src/cli/replay.js', about: '...' },
+  // simulate: { project: 'compliance-detector', entry: 'dist/apps/compliance-detector/src/cli/simulate.js', about: '...' },
+};
+
+function usage(stream) {
+  stream.write(`usage: vigil <command> [args...]\n\n${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.about}`).join('\n')}\n`);
+}
+
+function newestSource(dir) {
+  let newest = 0;
+  const walk = (d) => {
+    for (const item of readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, item.name);
+      if (item.isDirectory()) walk(full);
+      else if (item.name.endsWith('.ts') && !item.name.endsWith('spec.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return newest;
+}
+
+function ensureBuilt({ project, entry }) {
+  const built = path.join(root, entry);
+  const sources = Math.max(newestSource(path.join(root, 'apps', project, 'src')), newestSource(path.join(root, 'libs')));
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return built;
+  process.stderr.write(`vigil: building ${project} (its CLI is missing or older than its sources)...\n`);
+  const nx = path.join(root, 'node_modules/.bin/nx');
+  const result = spawnSync(nx, ['run', `${project}:build`, '--skip-nx-cache'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0 || !existsSync(built)) {
+    process.stderr.write(`vigil: building ${project} failed; run "npx nx run ${project}:build" to see why\n`);
+    process.exit(2);
+  }
+  return built;
+}
+
+const [name, ...args] = process.argv.slice(2);
+if (!name || name === '--help' || name === '-h') {
+  usage(name ? process.stdout : process.stderr);
+  process.exit(name ? 0 : 2);
+}
+const command = COMMANDS[name];
+if (!command) {
+  process.stderr.write(`vigil: unknown command "${name}"\n`);
+  usage(process.stderr);
+  process.exit(2);
+}
+const result = spawnSync(process.execPath, [ensureBuilt(command), ...args], { stdio: 'inherit' });
+process.exit(result.status ?? 1);
