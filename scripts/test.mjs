@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite on this machine.
+//   0. kcat and promtool if missing (scripts/install-test-tools.sh);
 //   1. the local infrastructure (npm run infra -- up) unless it already answers;
 //   2. typecheck + lint of every project (nx);
 //   3. unit tests (jest.unit.config.cjs);
@@ -97,6 +98,10 @@ async function main() {
   const unitFile = path.join(resultsDir, 'unit.json');
   const integrationFile = path.join(resultsDir, 'integration.json');
 
+  // kcat and promtool (the outside tools the integration tests use), installed if missing.
+  if (!(await run('test tools', 'bash', [path.join(repoRoot, 'scripts/install-test-tools.sh')]))) {
+    console.error('test: the integration tests that need kcat or promtool will fail (see above)');
+  }
   const infraOk = await ensureInfra();
   if (!interrupted && !integrationOnly) await run('typecheck+lint', 'nx', ['run-many', '-t', 'typecheck', 'lint', '--outputStyle=static']);
   if (!interrupted && !integrationOnly) await jest('unit tests', 'jest.unit.config.cjs', unitFile);
