@@ -1,5 +1,5 @@
 import { exampleAuditEvent } from '@vigil/contracts';
-import { generateNoteKeys, leafHash, parseVerifierKey, verifyConsistency, verifyInclusion } from '@vigil/merkle';
+import { generateNoteKeys, leafHash, parseVerifierKey, signCheckpoint, verifyConsistency, verifyInclusion } from '@vigil/merkle';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@vigil/testing';
 import { Pool } from 'pg';
 import { checkpointKeyFrom } from '../checkpoint/signing-key';
@@ -156,7 +156,6 @@ describe('audit Merkle log in Postgres', () => {
     it('names a forged checkpoint', async () => {
       const other = generateNoteKeys('vigil.audit.test');
       const forger = checkpointKeyFrom(other.signerKey);
-      const { signCheckpoint } = await import('@vigil/merkle');
       const note = signCheckpoint({ origin: `vigil.audit/${LOG}`, size: 12, rootHash: Buffer.alloc(32, 1) }, [forger.signer]);
       const saved = (await pool.query(`select note, root_hash from audit.checkpoints where log_id = '${LOG}' and tree_size = 12`)).rows[0];
       expect(
