@@ -2,16 +2,26 @@ import { loadConfig } from '@vigil/config';
 import { KafkaAdmin } from '@vigil/kafka';
 import { createLogger } from '@vigil/observability';
 import { startService } from '@vigil/service';
-import { infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
+import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
+import { randomBytes } from 'node:crypto';
 import { AppModule } from './app.module';
 import { vaultConfig } from './vault.config';
 
 // The vault as its main starts it (on a free port, its topics under a unique prefix),
 // against the local Postgres, Kafka and schema registry.
 describe('vault service', () => {
-  it('creates its topics, becomes ready with postgres, kafka and the registry checked, serves its metrics, and stops cleanly', async () => {
+  it('migrates, unseals, creates its topics, becomes ready with the seal, postgres, kafka and the registry checked, serves its metrics, and stops cleanly', async () => {
     const prefix = testPrefix();
-    const config = loadConfig(vaultConfig, { ...process.env, ...serviceEnv(infraEnv(), prefix), VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
+    // Its own database: the keyring it creates there belongs to this run's master key.
+    const db = await createThrowawayDatabase();
+    const config = loadConfig(vaultConfig, {
+      ...process.env,
+      ...serviceEnv(infraEnv(), prefix),
+      VIGIL_DATABASE_URL: db.url,
+      VIGIL_VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
+      VIGIL_HTTP_PORT: '0',
+      VIGIL_LOG_LEVEL: 'silent',
+    });
     const service = await startService({ name: 'vault', module: AppModule, config, logger: createLogger('vault', 'silent') });
     try {
       let readyz = await fetch(`${service.url}/readyz`);
@@ -22,7 +32,7 @@ describe('vault service', () => {
       }
       expect({ status: readyz.status, body: await readyz.json() }).toEqual({
         status: 200,
-        body: { status: 'ok', checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' }, 'schema-registry': { status: 'ok' } } },
+        body: { status: 'ok', checks: { vault: { status: 'ok' }, postgres: { status: 'ok' }, kafka: { status: 'ok' }, 'schema-registry': { status: 'ok' } } },
       });
 
       const expected: Record<string, number> = {
@@ -41,8 +51,12 @@ describe('vault service', () => {
 
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toMatch(/^process_cpu_user_seconds_total\{service="vault"\} /m);
+      expect(metrics).toMatch(/^vigil_vault_sealed\{service="vault"\} 0$/m);
+      const openapi = (await (await fetch(`${service.url}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/secrets/data/{path}', '/v1/transit/encrypt/{name}', '/v1/sys/seal-status']));
     } finally {
       expect(await service.stop('test')).toBe(0);
+      await db.drop();
     }
   });
 });

@@ -1,7 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TOPICS } from '@vigil/contracts';
 import { HEALTH_CHECKS, KafkaModule, PostgresModule } from '@vigil/service';
+import { accessPolicyProvider } from './access/access.providers';
+import { VaultGate } from './access/vault-gate';
+import { VaultAudit } from './audit/vault-audit';
+import { SecretsController } from './http/secrets.controller';
+import { SysController } from './http/sys.controller';
+import { TransitController } from './http/transit.controller';
+import { VaultKeyring } from './keyring/vault-keyring';
+import { SecretsService } from './secrets/secrets.service';
+import { TransitService } from './transit/transit.service';
+import { VaultBootstrap } from './vault.bootstrap';
 import { vaultHealthChecks } from './vault.health';
+import { VaultMetrics } from './vault.metrics';
 
 @Module({
   imports: [
@@ -9,7 +20,8 @@ import { vaultHealthChecks } from './vault.health';
     // Its topics (ARCHITECTURE.md), created at start-up; each consumed one with its .dlq.
     KafkaModule.forService({ consumes: [], produces: [TOPICS.auditEvents, TOPICS.securityIncidents] }),
   ],
-  providers: [vaultHealthChecks],
+  controllers: [SecretsController, TransitController, SysController],
+  providers: [vaultHealthChecks, VaultMetrics, VaultKeyring, VaultAudit, accessPolicyProvider, VaultGate, SecretsService, TransitService, VaultBootstrap],
   exports: [HEALTH_CHECKS],
 })
 export class AppModule {}

@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { auditEventsContract, securityIncidentsContract, type AuditActor, type AuditEvent, type AuditOutcome, type JsonObject } from '@vigil/contracts';
+import { EventProducer } from '@vigil/kafka';
+import { SERVICE_CONFIG } from '@vigil/service';
+import { randomUUID } from 'node:crypto';
+import type { VaultConfig } from '../vault.config';
+import { auditUnavailable } from '../vault.errors';
+import { VaultMetrics } from '../vault.metrics';
+import { DenialWindow } from './denial-window';
+
+export interface VaultAuditRecord {
+  actor: AuditActor;
+  /** `secrets.read`, `transit.encrypt`, ... */
+  action: string;
+  /** `secret:<path>`, `transit-key:<name>`. */
+  resource: string;
+  outcome: AuditOutcome;
+  reason?: string;
+  traceId?: string;
+  /** Versions, counts: never a value, plaintext, ciphertext or key. */
+  details?: JsonObject;
+}
+
+/**
+ * Every vault operation's audit.events.v1 event, produced (acks from all in-sync replicas)
+ * before the operation's result is returned. If it cannot be produced the operation fails
+ * with 503: nothing happens in the vault without its audit record. Denials are also
+ * counted per actor; a burst raises UNAUTHORIZED_SECRET_ACCESS on security.incidents.v1.
+ */
+@Injectable()
+export class VaultAudit {
+  private readonly logger = new Logger('VaultAudit');
+  private readonly denials: DenialWindow;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly producer: EventProducer,
+    private readonly metrics: VaultMetrics,
+    @Inject(SERVICE_CONFIG) config: VaultConfig,
+  ) {
+    this.denials = new DenialWindow(config.VIGIL_VAULT_DENIAL_THRESHOLD, config.VIGIL_VAULT_DENIAL_WINDOW);
+    this.timeoutMs = config.VIGIL_VAULT_AUDIT_TIMEOUT;
+  }
+
+  /** Produces the event; throws the 503 audit_unavailable error if Kafka does not take it. */
+  async record(record: VaultAuditRecord): Promise<void> {
+    const event: AuditEvent = { eventId: randomUUID(), ts: new Date().toISOString(), service: 'vault', ...withoutUndefined(record) };
+    try {
+      // The producer retries an unreachable broker for a long time; an operation waits at most timeoutMs for its audit.
+      await withTimeout(this.producer.send(auditEventsContract, [event]), this.timeoutMs);
+    } catch (error) {
+      this.metrics.auditFailures.inc();
+      this.logger.error(`audit event ${record.action} ${record.resource} could not be produced (${describe(error)}); refusing the operation (fail closed)`);
+      throw auditUnavailable();
+    }
+    if (record.outcome === 'denied') await this.noteDenial(record);
+  }
+
+  private async noteDenial(record: VaultAuditRecord): Promise<void> {
+    const subject = `${record.actor.type}:${record.actor.id}`;
+    const burst = this.denials.add(subject, Date.now(), record.resource);
+    if (!burst) return;
+    try {
+      await this.producer.send(securityIncidentsContract, [
+        {
+          incidentId: randomUUID(),
+          ts: new Date().toISOString(),
+          type: 'UNAUTHORIZED_SECRET_ACCESS',
+          severity: 'HIGH',
+          subject,
+          summary: `${subject} was denied ${burst.count} vault operations within ${Math.round(burst.windowMs / 1000)} s (last: ${record.action} on ${record.resource})`,
+          evidence: { deniedCount: burst.count, windowSec: Math.round(burst.windowMs / 1000), resources: burst.resources, lastAction: record.action },
+        },
+      ]);
+      this.metrics.incidents.inc();
+    } catch (error) {
+      // The denial itself is audited and refused either way; the incident is logged so it is not lost silently.
+      this.logger.error(`UNAUTHORIZED_SECRET_ACCESS incident for ${subject} could not be produced (${describe(error)})`);
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no acknowledgement from Kafka within ${ms} ms`)), ms);
+  });
+  promise.catch(() => undefined); // a late rejection after the timeout is already answered
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

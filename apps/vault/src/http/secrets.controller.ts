@@ -1,0 +1,110 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { VaultGate } from '../access/vault-gate';
+import type { VaultPermission } from '../access/access-policy';
+import { secretPathProblem } from '../secrets/secret-path';
+import { SecretsService } from '../secrets/secrets.service';
+import { badRequest } from '../vault.errors';
+
+const PATH_PARAM = { name: 'path', description: 'Secret path, 1-8 segments of a-z 0-9 . _ - joined by /, e.g. db/audit-writer', example: 'db/audit-writer' };
+const VERSIONS_BODY = { schema: { type: 'object', properties: { versions: { type: 'array', items: { type: 'integer', minimum: 1 }, description: 'Default: the current version' } } } };
+
+/**
+ * Versioned key/value secrets. The path is the rest of the URL after the operation's prefix
+ * (`/v1/secrets/data/db/audit-writer`), as in HashiCorp Vault's KV v2, so paths keep their slashes.
+ */
+@ApiTags('secrets')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'Missing or invalid token, or step-up MFA required (error: step_up_required).' })
+@ApiForbiddenResponse({ description: "The caller's roles do not grant the permission, or a service asked for another service's path." })
+@ApiServiceUnavailableResponse({ description: "error 'sealed' (no or wrong master key; reason given) or 'audit_unavailable' (the audit event could not be produced: nothing was done)." })
+@Controller('v1/secrets')
+export class SecretsController {
+  constructor(
+    private readonly gate: VaultGate,
+    private readonly secrets: SecretsService,
+  ) {}
+
+  @Get('data/*path')
+  @ApiOperation({ summary: 'Read a secret version (default the current one). Audited as secrets.read.' })
+  @ApiParam(PATH_PARAM)
+  @ApiQuery({ name: 'version', required: false, type: Number })
+  @ApiNotFoundResponse({ description: "No such secret or version (error 'not_found'), or it is deleted ('deleted') or destroyed ('destroyed')." })
+  async read(@Req() req: Request, @Param('path') raw: string | string[], @Query('version') version?: string) {
+    const path = secretPath(raw);
+    const v = version === undefined ? undefined : positiveInt(version, 'version');
+    const caller = await this.enter(req, 'secrets.read', 'secrets:read', path);
+    return this.secrets.read(caller, path, v);
+  }
+
+  @Put('data/*path')
+  @ApiOperation({ summary: 'Write a new version. With cas, only if the current version is cas (0: only if new). Audited as secrets.write.' })
+  @ApiParam(PATH_PARAM)
+  @ApiBody({ schema: { type: 'object', required: ['data'], properties: { data: { type: 'object', additionalProperties: { type: 'string' } }, cas: { type: 'integer', minimum: 0 } } } })
+  @ApiConflictResponse({ description: "error 'cas_mismatch': the current version is not cas (currentVersion given)." })
+  async write(@Req() req: Request, @Param('path') raw: string | string[], @Body() body: { data?: unknown; cas?: unknown }) {
+    const path = secretPath(raw);
+    const caller = await this.enter(req, 'secrets.write', 'secrets:write', path);
+    return this.secrets.write(caller, path, body?.data, body?.cas as number | undefined);
+  }
+
+  @Delete('data/*path')
+  @ApiOperation({ summary: 'Soft-delete versions (default the current one); undelete restores them. Audited as secrets.delete.' })
+  @ApiParam(PATH_PARAM)
+  @ApiQuery({ name: 'versions', required: false, description: 'Comma-separated version numbers' })
+  async softDelete(@Req() req: Request, @Param('path') raw: string | string[], @Query('versions') versions?: string) {
+    const path = secretPath(raw);
+    const list = versions === undefined ? undefined : versions.split(',').map((v) => positiveInt(v, 'versions'));
+    const caller = await this.enter(req, 'secrets.delete', 'secrets:delete', path);
+    return this.secrets.softDelete(caller, path, list);
+  }
+
+  @Post('undelete/*path')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Undelete soft-deleted versions. Audited as secrets.undelete.' })
+  @ApiParam(PATH_PARAM)
+  @ApiBody(VERSIONS_BODY)
+  async undelete(@Req() req: Request, @Param('path') raw: string | string[], @Body() body: { versions?: number[] }) {
+    const path = secretPath(raw);
+    const caller = await this.enter(req, 'secrets.undelete', 'secrets:write', path);
+    return this.secrets.undelete(caller, path, body?.versions);
+  }
+
+  @Post('destroy/*path')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Destroy versions: their ciphertext is wiped for good. Audited as secrets.destroy.' })
+  @ApiParam(PATH_PARAM)
+  @ApiBody(VERSIONS_BODY)
+  async destroy(@Req() req: Request, @Param('path') raw: string | string[], @Body() body: { versions?: number[] }) {
+    const path = secretPath(raw);
+    const caller = await this.enter(req, 'secrets.destroy', 'secrets:delete', path);
+    return this.secrets.destroy(caller, path, body?.versions);
+  }
+
+  @Get('metadata/*path')
+  @ApiOperation({ summary: 'Current version and every kept version (created, deleted, destroyed); no values. Audited as secrets.metadata.' })
+  @ApiParam(PATH_PARAM)
+  async metadata(@Req() req: Request, @Param('path') raw: string | string[]) {
+    const path = secretPath(raw);
+    const caller = await this.enter(req, 'secrets.metadata', 'secrets:read', path);
+    return this.secrets.metadata(caller, path);
+  }
+
+  private enter(req: Request, action: string, permission: VaultPermission, path: string) {
+    return this.gate.enter(req, { action, permission, resource: `secret:${path}`, secretPath: path });
+  }
+}
+
+// Express 5 gives a *wildcard as its segments.
+function secretPath(raw: string | string[]): string {
+  const path = Array.isArray(raw) ? raw.join('/') : raw;
+  const problem = secretPathProblem(path);
+  if (problem) throw badRequest('path', problem);
+  return path;
+}
+
+function positiveInt(text: string, field: string): number {
+  if (!/^[1-9][0-9]{0,8}$/.test(text)) throw badRequest(field, 'must be a positive integer');
+  return Number(text);
+}

@@ -1,0 +1,120 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PG_POOL, SERVICE_CONFIG } from '@vigil/service';
+import { randomBytes } from 'node:crypto';
+import type { Pool } from 'pg';
+import { DecryptionError, KEY_BYTES, gcmOpen, gcmSeal } from '../crypto/aes-gcm';
+import { KEY_CHECK_AAD, keyringAad } from '../crypto/associated-data';
+import type { VaultConfig } from '../vault.config';
+import { sealedError } from '../vault.errors';
+import { initKeyringOnce, loadKeyring } from './keyring.store';
+import { readMasterKey, type MasterKeySource } from './master-key';
+
+// What the key check value seals: any fixed block works; only its tag matters.
+const KEY_CHECK_PLAINTEXT = Buffer.alloc(32);
+
+export type SealStatus = { sealed: true; reason: string } | { sealed: false; keyringVersion: number };
+
+/**
+ * The key hierarchy in memory. The master key (from the environment or a file) opens the
+ * keyring of data-encryption keys stored sealed in Postgres and is then zeroed; the
+ * keyring keys live only in this process. Until that succeeds the vault is sealed and
+ * every operation answers 503 with the reason.
+ */
+@Injectable()
+export class VaultKeyring {
+  private readonly logger = new Logger('VaultKeyring');
+  private status: SealStatus = { sealed: true, reason: 'starting: the keyring has not been opened yet' };
+  private readonly keys = new Map<number, Buffer>();
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(SERVICE_CONFIG) private readonly config: VaultConfig,
+  ) {}
+
+  get sealStatus(): SealStatus {
+    return this.status;
+  }
+
+  /** Reads the master key, creates the keyring if the database has none, opens it. Never throws for a bad key: it seals. */
+  async unseal(source: MasterKeySource = this.config): Promise<SealStatus> {
+    const master = readMasterKey(source);
+    if ('problem' in master) return this.seal(master.problem);
+    try {
+      const created = await initKeyringOnce(this.pool, () => ({
+        keyCheck: gcmSeal(master.key, KEY_CHECK_PLAINTEXT, KEY_CHECK_AAD),
+        wrapped: this.wrapNewKey(master.key, 1),
+      }));
+      if (created) this.logger.log('created the keyring (key check value and data-encryption key v1) under the configured master key');
+      const stored = await loadKeyring(this.pool);
+      if (!stored.keyCheck) return this.seal('the keyring has no key check value; the seal_config row was removed');
+      try {
+        gcmOpen(master.key, stored.keyCheck, KEY_CHECK_AAD, 'key check value');
+      } catch (error) {
+        if (error instanceof DecryptionError) return this.seal('wrong master key: it does not open the key check value the keyring was created with');
+        throw error;
+      }
+      const opened = new Map<number, Buffer>();
+      for (const entry of stored.entries) {
+        try {
+          opened.set(entry.version, gcmOpen(master.key, entry.wrapped, keyringAad(entry.version), `keyring v${entry.version}`));
+        } catch (error) {
+          for (const key of opened.values()) key.fill(0);
+          if (error instanceof DecryptionError) return this.seal(`keyring v${entry.version} does not open under the (correct) master key: its row was modified`);
+          throw error;
+        }
+      }
+      if (opened.size === 0) return this.seal('the keyring holds no data-encryption key');
+      for (const key of this.keys.values()) key.fill(0);
+      this.keys.clear();
+      for (const [version, key] of opened) this.keys.set(version, key);
+      this.status = { sealed: false, keyringVersion: Math.max(...opened.keys()) };
+      this.logger.log(`unsealed: keyring v1..v${this.status.keyringVersion} in memory`);
+      return this.status;
+    } catch (error) {
+      return this.seal(`the keyring could not be read: ${(error as Error).message}`);
+    } finally {
+      master.key.fill(0);
+    }
+  }
+
+  /** The keyring key of `version`, or a 503 sealed error. */
+  key(version: number): Buffer {
+    this.assertUnsealed();
+    const key = this.keys.get(version);
+    if (!key) throw sealedError(`keyring v${version} is not loaded (created by another replica after this one unsealed?); restart to reload`);
+    return key;
+  }
+
+  /** The keyring key new data is sealed with. */
+  current(): { version: number; key: Buffer } {
+    const status = this.assertUnsealed();
+    return { version: status.keyringVersion, key: this.key(status.keyringVersion) };
+  }
+
+  assertUnsealed(): Extract<SealStatus, { sealed: false }> {
+    if (this.status.sealed) throw sealedError(this.status.reason);
+    return this.status;
+  }
+
+  /** Wipes the keys from memory (shutdown). */
+  sealNow(reason: string): void {
+    this.seal(reason);
+  }
+
+  private seal(reason: string): SealStatus {
+    for (const key of this.keys.values()) key.fill(0);
+    this.keys.clear();
+    this.status = { sealed: true, reason };
+    this.logger.error(`vault sealed: ${reason}`);
+    return this.status;
+  }
+
+  private wrapNewKey(master: Buffer, version: number): Buffer {
+    const key = randomBytes(KEY_BYTES);
+    try {
+      return gcmSeal(master, key, keyringAad(version));
+    } finally {
+      key.fill(0);
+    }
+  }
+}

@@ -1,0 +1,201 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { JsonObject } from '@vigil/contracts';
+import { PG_POOL, SERVICE_CONFIG } from '@vigil/service';
+import type { Pool, PoolClient } from 'pg';
+import type { Caller } from '../access/vault-gate';
+import { VaultAudit, type VaultAuditRecord } from '../audit/vault-audit';
+import { DecryptionError, gcmOpen, gcmSeal } from '../crypto/aes-gcm';
+import { secretAad } from '../crypto/associated-data';
+import { inTransaction } from '../db/transaction';
+import { VaultKeyring } from '../keyring/vault-keyring';
+import type { VaultConfig } from '../vault.config';
+import { VaultError, badRequest, conflict, integrityFailure, notFound } from '../vault.errors';
+import { VaultMetrics } from '../vault.metrics';
+import { decodeSecretData, encodeSecretData, type SecretData } from './secret-value';
+
+export interface SecretVersionInfo {
+  version: number;
+  createdAt: string;
+  deletedAt: string | null;
+  destroyed: boolean;
+}
+
+export interface SecretMetadata {
+  path: string;
+  currentVersion: number;
+  maxVersions: number;
+  versions: SecretVersionInfo[];
+}
+
+interface VersionRow {
+  version: number;
+  keyring_version: number;
+  ciphertext: Buffer | null;
+  created_at: Date;
+  deleted_at: Date | null;
+  destroyed_at: Date | null;
+}
+
+const resourceOf = (path: string) => `secret:${path}`;
+
+/**
+ * Versioned key/value secrets. Each version is sealed with the current keyring key and
+ * bound to (path, version) as associated data. Writes are check-and-set when `cas` is
+ * given; only the last N versions are kept. Every operation is audited before it returns;
+ * the changing ones produce their event inside the transaction, so a write that cannot be
+ * audited is rolled back.
+ */
+@Injectable()
+export class SecretsService {
+  private readonly maxVersions: number;
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(SERVICE_CONFIG) config: VaultConfig,
+    private readonly keyring: VaultKeyring,
+    private readonly audit: VaultAudit,
+    private readonly metrics: VaultMetrics,
+  ) {
+    this.maxVersions = config.VIGIL_VAULT_MAX_VERSIONS;
+  }
+
+  async read(caller: Caller, path: string, version?: number): Promise<{ path: string; version: number; createdAt: string; data: SecretData }> {
+    return this.audited(caller, 'secrets.read', path, version === undefined ? {} : { version }, async (note) => {
+      const head = await this.pool.query<{ current_version: number }>('select current_version from vault.secrets where path = $1', [path]);
+      if (!head.rows[0] || head.rows[0].current_version === 0) throw notFound(`secret ${path}`);
+      const wanted = version ?? head.rows[0].current_version;
+      const { rows } = await this.pool.query<VersionRow>('select * from vault.secret_versions where path = $1 and version = $2', [path, wanted]);
+      const row = rows[0];
+      if (!row) throw notFound(`secret ${path} v${wanted} (only the last ${this.maxVersions} versions are kept)`);
+      if (row.destroyed_at || !row.ciphertext) throw new VaultError(HttpStatus.NOT_FOUND, 'destroyed', `secret ${path} v${wanted} was destroyed`);
+      if (row.deleted_at) throw new VaultError(HttpStatus.NOT_FOUND, 'deleted', `secret ${path} v${wanted} is deleted; undelete it to read it`);
+      note({ version: wanted });
+      let plaintext: Buffer;
+      try {
+        plaintext = gcmOpen(this.keyring.key(row.keyring_version), row.ciphertext, secretAad(path, wanted), `secret ${path} v${wanted}`);
+      } catch (error) {
+        if (error instanceof DecryptionError) throw integrityFailure(`secret ${path} v${wanted}`);
+        throw error;
+      }
+      try {
+        return { path, version: wanted, createdAt: row.created_at.toISOString(), data: decodeSecretData(plaintext) };
+      } finally {
+        plaintext.fill(0);
+      }
+    });
+  }
+
+  /** Writes a new version. `cas`: the current version the caller expects (0 = the secret must not exist yet); another one → 409. */
+  async write(caller: Caller, path: string, data: unknown, cas?: number): Promise<{ path: string; version: number }> {
+    if (cas !== undefined && (!Number.isSafeInteger(cas) || cas < 0)) throw badRequest('cas', 'must be a non-negative integer: the version you expect to be current (0: must not exist)');
+    const plaintext = encodeSecretData(data);
+    try {
+      return await this.auditedTx(caller, 'secrets.write', path, cas === undefined ? {} : { cas }, async (client, note) => {
+        await client.query('insert into vault.secrets (path) values ($1) on conflict do nothing', [path]);
+        const head = await client.query<{ current_version: number }>('select current_version from vault.secrets where path = $1 for update', [path]);
+        const current = head.rows[0].current_version;
+        if (cas !== undefined && cas !== current) {
+          throw conflict('cas_mismatch', `secret ${path}: check-and-set expected version ${cas} to be current, but it is ${current}; read it again and retry`, { currentVersion: current });
+        }
+        const version = current + 1;
+        const { version: keyringVersion, key } = this.keyring.current();
+        const ciphertext = gcmSeal(key, plaintext, secretAad(path, version));
+        await client.query('insert into vault.secret_versions (path, version, keyring_version, ciphertext) values ($1, $2, $3, $4)', [path, version, keyringVersion, ciphertext]);
+        await client.query('update vault.secrets set current_version = $2, updated_at = now() where path = $1', [path, version]);
+        const pruned = await client.query('delete from vault.secret_versions where path = $1 and version <= $2', [path, version - this.maxVersions]);
+        note({ version, ...(pruned.rowCount ? { prunedVersions: pruned.rowCount } : {}) });
+        return { path, version };
+      });
+    } finally {
+      plaintext.fill(0);
+    }
+  }
+
+  /** Soft delete: the versions (default the current one) stop being readable; undelete brings them back. */
+  async softDelete(caller: Caller, path: string, versions?: number[]): Promise<{ path: string; versions: number[] }> {
+    return this.changeVersions(caller, 'secrets.delete', path, versions, 'deleted_at = now()', 'deleted_at is null and destroyed_at is null');
+  }
+
+  async undelete(caller: Caller, path: string, versions?: number[]): Promise<{ path: string; versions: number[] }> {
+    return this.changeVersions(caller, 'secrets.undelete', path, versions, 'deleted_at = null', 'deleted_at is not null and destroyed_at is null');
+  }
+
+  /** Destroy: the ciphertext is wiped for good; the version row stays as a record that it existed. */
+  async destroy(caller: Caller, path: string, versions?: number[]): Promise<{ path: string; versions: number[] }> {
+    return this.changeVersions(caller, 'secrets.destroy', path, versions, 'ciphertext = null, destroyed_at = now()', 'destroyed_at is null');
+  }
+
+  async metadata(caller: Caller, path: string): Promise<SecretMetadata> {
+    return this.audited(caller, 'secrets.metadata', path, {}, async () => {
+      const head = await this.pool.query<{ current_version: number }>('select current_version from vault.secrets where path = $1', [path]);
+      if (!head.rows[0]) throw notFound(`secret ${path}`);
+      const { rows } = await this.pool.query<VersionRow>('select version, created_at, deleted_at, destroyed_at from vault.secret_versions where path = $1 order by version', [path]);
+      return {
+        path,
+        currentVersion: head.rows[0].current_version,
+        maxVersions: this.maxVersions,
+        versions: rows.map((r) => ({ version: r.version, createdAt: r.created_at.toISOString(), deletedAt: r.deleted_at?.toISOString() ?? null, destroyed: r.destroyed_at !== null })),
+      };
+    });
+  }
+
+  private async changeVersions(caller: Caller, action: string, path: string, versions: number[] | undefined, set: string, where: string) {
+    if (versions !== undefined && (!Array.isArray(versions) || versions.length === 0 || versions.length > 100 || !versions.every((v) => Number.isSafeInteger(v) && v > 0))) {
+      throw badRequest('versions', 'must be a list of 1 to 100 positive version numbers');
+    }
+    return this.auditedTx(caller, action, path, versions ? { versions } : {}, async (client, note) => {
+      const head = await client.query<{ current_version: number }>('select current_version from vault.secrets where path = $1 for update', [path]);
+      if (!head.rows[0] || head.rows[0].current_version === 0) throw notFound(`secret ${path}`);
+      const targets = versions ?? [head.rows[0].current_version];
+      const changed = await client.query<{ version: number }>(
+        `update vault.secret_versions set ${set} where path = $1 and version = any($2::int[]) and ${where} returning version`,
+        [path, targets],
+      );
+      const done = changed.rows.map((r) => r.version).sort((a, b) => a - b);
+      note({ versions: done });
+      return { path, versions: done };
+    });
+  }
+
+  // Reads: the operation, then its audit event (success or failure), then the answer.
+  private async audited<T>(caller: Caller, action: string, path: string, details: Record<string, number | number[]>, fn: (note: (d: Record<string, number | number[]>) => void) => Promise<T>): Promise<T> {
+    const noted: JsonObject = { ...details };
+    const record: VaultAuditRecord = { actor: caller.actor, action, resource: resourceOf(path), outcome: 'success', traceId: caller.traceId, details: noted };
+    let result: T;
+    try {
+      result = await fn((d) => Object.assign(noted, d));
+    } catch (error) {
+      await this.auditFailure(record, error);
+      throw error;
+    }
+    await this.audit.record(record);
+    this.metrics.operations.inc({ operation: action, outcome: 'success' });
+    return result;
+  }
+
+  // Changes: the audit event is produced before COMMIT, so a change that cannot be audited does not happen.
+  private async auditedTx<T>(caller: Caller, action: string, path: string, details: Record<string, number | number[]>, fn: (client: PoolClient, note: (d: Record<string, number | number[]>) => void) => Promise<T>): Promise<T> {
+    const noted: JsonObject = { ...details };
+    const record: VaultAuditRecord = { actor: caller.actor, action, resource: resourceOf(path), outcome: 'success', traceId: caller.traceId, details: noted };
+    try {
+      const result = await inTransaction(this.pool, async (client) => {
+        const value = await fn(client, (d) => Object.assign(noted, d));
+        await this.audit.record(record);
+        return value;
+      });
+      this.metrics.operations.inc({ operation: action, outcome: 'success' });
+      return result;
+    } catch (error) {
+      if (!(error instanceof VaultError && error.code === 'audit_unavailable')) await this.auditFailure(record, error);
+      else this.metrics.operations.inc({ operation: action, outcome: 'audit_unavailable' });
+      throw error;
+    }
+  }
+
+  private async auditFailure(record: VaultAuditRecord, error: unknown): Promise<void> {
+    const code = error instanceof VaultError ? error.code : 'internal_error';
+    this.metrics.operations.inc({ operation: record.action, outcome: code });
+    // The failure's own audit event; if even that cannot be produced, the answer is the 503.
+    await this.audit.record({ ...record, outcome: 'failure', reason: error instanceof VaultError ? String((error.getResponse() as { message: string }).message) : 'internal error' });
+  }
+}
