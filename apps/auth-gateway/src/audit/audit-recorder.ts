@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import type { AuditSink } from '@vigil/auth';
+import { auditEventsContract, securityIncidentsContract, type AuditActor, type AuditEvent, type AuditOutcome, type IncidentType, type SecurityIncident } from '@vigil/contracts';
+import { EventProducer } from '@vigil/kafka';
+import type { JsonObject } from '@vigil/contracts';
+import { randomUUID } from 'node:crypto';
+
+export const SERVICE = 'auth-gateway';
+
+export interface AuditInput {
+  actor: AuditActor;
+  /** `auth.login`, `auth.mfa.verify`, `auth.token.issue`, ... */
+  action: string;
+  resource: string;
+  outcome: AuditOutcome;
+  reason?: string;
+  traceId?: string;
+  details?: JsonObject;
+}
+
+/**
+ * audit.events.v1 and security.incidents.v1 through the service's EventProducer. It is also
+ * the AuditSink of libs/auth's guard. record() resolves once the producer has the event;
+ * the contract refuses credential-like keys and values, so a slip fails loudly instead of
+ * leaking. Callers pass ids and facts only, never a password, token, seed or secret.
+ */
+@Injectable()
+export class AuditRecorder implements AuditSink {
+  constructor(private readonly producer: EventProducer) {}
+
+  async record(event: AuditEvent): Promise<void> {
+    await this.producer.send(auditEventsContract, [event]);
+  }
+
+  async audit(input: AuditInput): Promise<void> {
+    await this.record({ eventId: randomUUID(), ts: new Date().toISOString(), service: SERVICE, ...input });
+  }
+
+  async incident(type: IncidentType, severity: SecurityIncident['severity'], subject: string, summary: string, evidence: JsonObject): Promise<void> {
+    await this.producer.send(securityIncidentsContract, [{ incidentId: randomUUID(), ts: new Date().toISOString(), type, severity, subject, summary, evidence }]);
+  }
+}
