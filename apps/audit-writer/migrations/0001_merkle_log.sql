@@ -24,14 +24,16 @@ create table entries (
   primary key (log_id, seq, arrived_at)
 ) partition by range (arrived_at);
 create table entries_default partition of entries default;
+-- Inclusion proofs by leaf hash. (No index on event_id: every index costs each append; add one
+-- in a later migration if a lookup by event id is ever served.)
 create index entries_leaf_hash on entries (log_id, leaf_hash);
-create index entries_event_id on entries (event_id);
 
--- Every perfect subtree a CompactRange append completes: (level, idx) covers leaves
--- [idx * 2^level, (idx + 1) * 2^level). Proofs read only these.
+-- Every perfect subtree above the leaves that a CompactRange append completes: (level, idx)
+-- covers leaves [idx * 2^level, (idx + 1) * 2^level). Level 0 is entries.leaf_hash, not repeated
+-- here (one row per entry instead of two). Proofs read only these and leaf hashes.
 create table nodes (
   log_id text not null references logs (log_id),
-  level  smallint not null check (level between 0 and 63),
+  level  smallint not null check (level between 1 and 63),
   idx    bigint not null check (idx >= 0),
   hash   bytea not null check (length(hash) = 32),
   primary key (log_id, level, idx)

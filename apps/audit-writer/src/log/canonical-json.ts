@@ -12,32 +12,55 @@
  * surrogates), so a value that cannot be canonicalised never reaches the log.
  */
 export function canonicalJson(value: unknown): string {
-  return encode(value, '(root)');
+  return encode(value, []);
 }
 
 // With the u flag a valid surrogate pair is one code point; only a lone surrogate is category Cs.
 const LONE_SURROGATE = /\p{Cs}/u;
 
-function encode(value: unknown, path: string): string {
+// `path` is a stack of member names and indices, joined only for an error message: building a
+// path string for every value would cost more than the encoding itself.
+function encode(value: unknown, path: Array<string | number>): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`canonical JSON: ${path} is ${value}; only finite numbers have a JSON form`);
+      if (!Number.isFinite(value)) throw new TypeError(`canonical JSON: ${where(path)} is ${value}; only finite numbers have a JSON form`);
       return JSON.stringify(value);
     case 'string':
-      if (LONE_SURROGATE.test(value)) throw new TypeError(`canonical JSON: ${path} holds a lone UTF-16 surrogate; JCS needs well-formed Unicode`);
+      if (LONE_SURROGATE.test(value)) throw new TypeError(`canonical JSON: ${where(path)} holds a lone UTF-16 surrogate; JCS needs well-formed Unicode`);
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((item, i) => encode(item, `${path}.${i}`)).join(',')}]`;
+      if (Array.isArray(value)) {
+        const items: string[] = [];
+        for (let i = 0; i < value.length; i++) {
+          path.push(i);
+          items.push(encode(value[i], path));
+          path.pop();
+        }
+        return `[${items.join(',')}]`;
+      }
       const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) throw new TypeError(`canonical JSON: ${path} is a ${proto?.constructor?.name ?? 'non-plain object'}, not a plain object`);
-      const keys = Object.keys(value).filter((key) => (value as Record<string, unknown>)[key] !== undefined);
-      keys.sort();
-      return `{${keys.map((key) => `${encode(key, `${path}.${key}`)}:${encode((value as Record<string, unknown>)[key], `${path}.${key}`)}`).join(',')}}`;
+      if (proto !== Object.prototype && proto !== null) throw new TypeError(`canonical JSON: ${where(path)} is a ${proto?.constructor?.name ?? 'non-plain object'}, not a plain object`);
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let out = '';
+      for (const key of keys) {
+        const member = record[key];
+        if (member === undefined) continue;
+        path.push(key);
+        const encoded = encode(member, path);
+        path.pop();
+        out += `${out ? ',' : ''}${encode(key, path)}:${encoded}`;
+      }
+      return `{${out}}`;
     }
     default:
-      throw new TypeError(`canonical JSON: ${path} is a ${typeof value}, which JSON cannot hold`);
+      throw new TypeError(`canonical JSON: ${where(path)} is a ${typeof value}, which JSON cannot hold`);
   }
+}
+
+function where(path: ReadonlyArray<string | number>): string {
+  return ['(root)', ...path].join('.');
 }

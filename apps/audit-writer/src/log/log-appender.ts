@@ -131,6 +131,8 @@ export class LogAppender {
       const entry = encodeLeaf({ log: logId, seq, arrivedAt: arrivedAtText, source: { topic: baseTopic, partition, offset: Number(record.offset) }, event: record.value });
       const hash = leafHash(entry);
       range.append(hash, (id, nodeHash) => {
+        // Level 0 is the leaf hash, stored with the entry.
+        if (id.level === 0) return;
         nodeLevels.push(id.level);
         nodeIdx.push(id.index);
         nodeHashes.push(nodeHash);

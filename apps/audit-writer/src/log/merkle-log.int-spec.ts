@@ -81,7 +81,7 @@ describe('audit Merkle log in Postgres', () => {
     ['DELETE of an entry', 'delete from audit.entries where seq = 0'],
     ['TRUNCATE of entries', 'truncate audit.entries'],
     ['TRUNCATE of a monthly partition', `truncate audit.entries_y${new Date().getUTCFullYear()}m${String(new Date().getUTCMonth() + 1).padStart(2, '0')}`],
-    ['UPDATE of a node', 'update audit.nodes set hash = hash where level = 0'],
+    ['UPDATE of a node', 'update audit.nodes set hash = hash where level = 1'],
     ['DELETE of a checkpoint', 'delete from audit.checkpoints'],
     ['TRUNCATE of checkpoints', 'truncate audit.checkpoints'],
     ['shrinking a log', 'update audit.logs set tree_size = 1'],
@@ -151,6 +151,11 @@ describe('audit Merkle log in Postgres', () => {
       expect(await tampered(copy(12), `delete from audit.entries where log_id = '${LOG}' and seq = 12`)).toEqual([
         expect.stringMatching(/^log audit\.events\.v1-0, entry 12: .*(holds the leaf of|not covered)/),
       ]);
+    });
+
+    it('names a changed node hash (proofs are served from them)', async () => {
+      const flip = `update audit.nodes set hash = overlay(hash placing decode(lpad(to_hex(get_byte(hash, 0) # 1), 2, '0'), 'hex') from 1 for 1) where log_id = '${LOG}' and level = 2 and idx = 1`;
+      expect(await tampered(flip, flip)).toEqual(['log audit.events.v1-0, stored node (level 2, index 1): differs from the hash its leaves give (proofs served from it would be wrong)']);
     });
 
     it('names a forged checkpoint', async () => {

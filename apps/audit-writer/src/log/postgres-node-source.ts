@@ -3,14 +3,21 @@ import type { Pool, PoolClient } from 'pg';
 
 type Queryable = Pick<Pool | PoolClient, 'query'>;
 
-/** Stored perfect-subtree hashes of one log, in the order asked; one query, whatever the count. */
+/**
+ * Stored perfect-subtree hashes of one log, in the order asked; one query, whatever the count.
+ * Level 0 (a leaf) is the entry's own leaf_hash; audit.nodes keeps levels 1 and up.
+ */
 export async function loadNodes(db: Queryable, logId: string, ids: readonly NodeId[]): Promise<Buffer[]> {
   if (ids.length === 0) return [];
+  const inner = ids.filter((id) => id.level > 0);
+  const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);
   const { rows } = await db.query<{ level: number; idx: string; hash: Buffer }>(
     `select n.level, n.idx, n.hash from audit.nodes n
        join unnest($2::smallint[], $3::bigint[]) as want(level, idx) on n.level = want.level and n.idx = want.idx
-      where n.log_id = $1`,
-    [logId, ids.map((id) => id.level), ids.map((id) => id.index)],
+      where n.log_id = $1
+     union all
+     select 0, e.seq, e.leaf_hash from audit.entries e where e.log_id = $1 and e.seq = any($4::bigint[])`,
+    [logId, inner.map((id) => id.level), inner.map((id) => id.index), leaves],
   );
   const found = new Map(rows.map((row) => [`${row.level}/${row.idx}`, row.hash]));
   return ids.map((id) => {

@@ -57,7 +57,7 @@ export class LogVerifier {
   private readonly pending: CheckpointRecord[] = [];
   private lastCheckpointSize = -1;
   private checkpointsVerified = 0;
-  /** Nodes the last append completed, to compare with the stored ones. */
+  /** Nodes above the leaves the last append completed, to compare with the stored ones. */
   readonly completed: StoredNode[] = [];
 
   constructor(
@@ -108,7 +108,7 @@ export class LogVerifier {
       throw this.fail({ seq: expected }, 'stored leaf_hash is not SHA-256(0x00 ‖ entry): the entry or its hash was changed');
     }
     this.completed.length = 0;
-    this.range.append(hash, (id, nodeHash) => this.completed.push({ level: id.level, index: id.index, hash: nodeHash }));
+    this.range.append(hash, (id, nodeHash) => void (id.level > 0 && this.completed.push({ level: id.level, index: id.index, hash: nodeHash })));
     this.settle();
   }
 
