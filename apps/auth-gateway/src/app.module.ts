@@ -3,6 +3,7 @@ import { AuthModule, type TokenVerifier } from '@vigil/auth';
 import { TOPICS } from '@vigil/contracts';
 import { HEALTH_CHECKS, KafkaModule, PostgresModule, SERVICE_CONFIG } from '@vigil/service';
 import { AdminController } from './admin/admin.controller';
+import { UsersAdminController } from './admin/users-admin.controller';
 import { AuditRecorder, SERVICE } from './audit/audit-recorder';
 import type { AuthGatewayConfig } from './auth-gateway.config';
 import { authGatewayHealthChecks } from './auth-gateway.health';
@@ -28,7 +29,7 @@ import { SigningKeysService } from './tokens/signing-keys.service';
       },
     }),
   ],
-  controllers: [AuthController, AdminController],
+  controllers: [AuthController, AdminController, UsersAdminController],
   providers: [authGatewayHealthChecks, LoginService],
   exports: [HEALTH_CHECKS],
 })

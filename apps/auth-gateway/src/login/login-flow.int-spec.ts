@@ -117,6 +117,7 @@ afterAll(async () => {
 let seed: Buffer;
 let adminId: string;
 let recoveryCodes: string[];
+let steppedToken: string;
 
 describe('auth-gateway login, MFA and tokens', () => {
   it('has no default account; the bootstrap creates the first admin once', async () => {
@@ -239,6 +240,7 @@ describe('auth-gateway login, MFA and tokens', () => {
     const before = (await fetch(`${gateway.url}/.well-known/jwks.json`).then((r) => r.json())) as { keys: JWK[] };
     const stepped = keep(await post('/v1/auth/step-up', { code: totp(seed, Date.now() + 30_000) }, { authorization: `Bearer ${stale}` }));
     expect(stepped.status).toBe(200);
+    steppedToken = stepped.body.accessToken;
     const rotated = await post('/v1/admin/signing-keys/rotate', {}, { authorization: `Bearer ${stepped.body.accessToken}` });
     expect(rotated.status).toBe(200);
     expect(rotated.body).toEqual({ kid: expect.any(String), previousKid: before.keys[0].kid });
@@ -282,6 +284,55 @@ describe('auth-gateway login, MFA and tokens', () => {
     // Only 5 passwords were ever checked; the rest were refused while locked, each audited.
     await until('the denied logins audited', () => (audits.filter((e) => e.action === 'auth.login' && e.actor.id === 'bob' && e.outcome === 'denied').length >= 96 ? true : undefined));
     expect(audits.filter((e) => e.action === 'auth.login' && e.actor.id === 'bob' && e.outcome === 'failure')).toHaveLength(5);
+  });
+
+  it('admin API: users, roles, unlock, session revocation and disable, each behind its permission and step-up', async () => {
+    const as = (token: string) => ({ authorization: `Bearer ${token}` });
+    const call = async (method: string, pathname: string, token: string, body?: unknown) => {
+      const res = await fetch(`${gateway.url}${pathname}`, { method, headers: { 'content-type': 'application/json', ...as(token) }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, body: (await res.text().then((t) => (t ? JSON.parse(t) : undefined))) as Record<string, unknown> };
+    };
+    const bob = '00000000-0000-4000-8000-0000000000b0';
+    const sreToken = await issueToken(await activeKey(), { issuer: ISSUER, audience: 'auth-gateway', subject: bob, principalType: 'user', roles: ['sre'], authTime: Math.floor(Date.now() / 1000), amr: ['pwd', 'otp'], ttlSec: 60 });
+    const staleAdmin = await issueToken(await activeKey(), { issuer: ISSUER, audience: 'auth-gateway', subject: adminId, principalType: 'user', roles: ['admin'], authTime: Math.floor(Date.now() / 1000) - 600, amr: ['pwd', 'otp'], ttlSec: 60 });
+    secrets.add(sreToken);
+    secrets.add(staleAdmin);
+
+    expect((await call('GET', '/v1/admin/users', sreToken)).status).toBe(403);
+    const listed = await call('GET', '/v1/admin/users', staleAdmin);
+    expect(listed.status).toBe(200);
+    expect((listed.body.users as Array<{ username: string }>).map((u) => u.username)).toEqual(['bob', 'root-admin']);
+    expect(JSON.stringify(listed.body)).not.toContain('argon2');
+
+    const carolPassword = `c-pass ${randomBytes(6).toString('hex')}`;
+    secrets.add(carolPassword);
+    // Writing users is sensitive: a 10-minute-old MFA check is not enough.
+    expect((await call('POST', '/v1/admin/users', staleAdmin, { username: 'carol', password: carolPassword, roles: ['auditor'] })).status).toBe(401);
+    expect((await call('POST', '/v1/admin/users', steppedToken, { username: 'carol', password: 'password', roles: ['auditor'] })).body.message).toMatch(/common or breached/);
+    expect((await call('POST', '/v1/admin/users', steppedToken, { username: 'carol', password: carolPassword, roles: ['nope'] })).body.message).toMatch(/roles: unknown "nope"/);
+    const carol = await call('POST', '/v1/admin/users', steppedToken, { username: 'carol', password: carolPassword, roles: ['auditor'] });
+    expect(carol).toEqual({ status: 201, body: { id: expect.any(String), username: 'carol', roles: ['auditor'], mfaState: 'required' } });
+    expect((await call('PUT', `/v1/admin/users/${carol.body.id}/roles`, steppedToken, { roles: ['auditor', 'sre'] })).body).toEqual({ id: carol.body.id, roles: ['auditor', 'sre'] });
+    expect((await post('/v1/auth/login', { username: 'carol', password: carolPassword })).body.status).toBe('mfa_enrolment_required');
+
+    // Bob was locked by the 101 attempts; unlocking lets the right password in.
+    expect((await call('POST', `/v1/admin/users/${bob}/unlock`, steppedToken)).status).toBe(200);
+    expect((await post('/v1/auth/login', { username: 'bob', password: BOB_PASSWORD })).body.status).toBe('mfa_enrolment_required');
+
+    // Revoking the admin's sessions ends them at once: their refresh tokens stop working.
+    const session = await openSessionWithRecoveryCode(5);
+    const revoked = await call('POST', `/v1/admin/users/${adminId}/sessions/revoke`, steppedToken);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.sessionsRevoked).toBeGreaterThanOrEqual(1);
+    expect((await post('/v1/auth/refresh', { refreshToken: session.refreshToken })).status).toBe(401);
+
+    // A disabled user cannot log in, and gets the same answer as a wrong password.
+    expect((await call('POST', `/v1/admin/users/${carol.body.id}/disable`, steppedToken)).body).toMatchObject({ disabled: true });
+    const disabled = await post('/v1/auth/login', { username: 'carol', password: carolPassword });
+    expect({ status: disabled.status, body: disabled.body }).toEqual({ status: 401, body: { error: 'invalid_credentials', message: 'username or password is wrong' } });
+    for (const action of ['users.create', 'users.roles.set', 'users.unlock', 'sessions.revoke', 'users.disable']) {
+      await until(`an audited ${action}`, () => audits.find((e) => e.action === action && e.actor.id === adminId));
+    }
   });
 
   it('locks MFA after 5 wrong codes and raises MFA_FAILURE_BURST', async () => {

@@ -199,6 +199,18 @@ export class AuthStore {
     return rowCount ?? 0;
   }
 
+  async listUsers(): Promise<Array<Omit<UserRow, 'passwordHash'>>> {
+    const { rows } = await this.pool.query<Omit<UserRow, 'passwordHash'>>(
+      `select id, username, roles, disabled, locked_until as "lockedUntil", mfa_state as "mfaState" from auth.users order by username`,
+    );
+    return rows;
+  }
+
+  async setRoles(userId: string, roles: string[]): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`update auth.users set roles = $2, updated_at = now() where id = $1`, [userId, roles]);
+    return rowCount === 1;
+  }
+
   async findServiceAccount(clientId: string): Promise<ServiceAccountRow | undefined> {
     const { rows } = await this.pool.query<ServiceAccountRow>(
       `select client_id as "clientId", secret_hash as "secretHash", roles, disabled from auth.service_accounts where client_id = $1`,
