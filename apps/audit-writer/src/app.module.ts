@@ -5,6 +5,7 @@ import { LogsController } from './api/logs.controller';
 import { AuditWriterConsumer } from './audit-writer.consumer';
 import { auditWriterHealthChecks } from './audit-writer.health';
 import { checkpointKeyProvider } from './checkpoint/checkpoint-key.provider';
+import { GlobalCheckpointService } from './checkpoint/global-checkpoint.service';
 
 @Module({
   imports: [
@@ -13,7 +14,7 @@ import { checkpointKeyProvider } from './checkpoint/checkpoint-key.provider';
     KafkaModule.forService({ consumes: [TOPICS.auditEvents, TOPICS.marketOrders], produces: [TOPICS.auditCheckpoints] }),
   ],
   controllers: [LogsController],
-  providers: [auditWriterHealthChecks, checkpointKeyProvider, AuditWriterConsumer],
+  providers: [auditWriterHealthChecks, checkpointKeyProvider, AuditWriterConsumer, GlobalCheckpointService],
   exports: [HEALTH_CHECKS],
 })
 export class AppModule {}

@@ -16,6 +16,8 @@ export const auditWriterConfig = baseServiceConfig('audit-writer', 8104).extend(
   VIGIL_AUDIT_MAX_BATCH_BYTES: env.int({ min: 1024, max: 256 * 1024 * 1024 }).default(4 * 1024 * 1024),
   // How long a fetch waits for records before a smaller batch goes ahead: the time bound of a batch.
   VIGIL_AUDIT_MAX_WAIT: env.duration().default(500),
+  // How often a global leaf and checkpoint over all partition logs' heads is made ('0ms' turns it off).
+  VIGIL_AUDIT_GLOBAL_CHECKPOINT_INTERVAL: env.duration().default(60_000),
 });
 
 export type AuditWriterConfig = z.output<typeof auditWriterConfig>;

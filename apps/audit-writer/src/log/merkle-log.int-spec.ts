@@ -2,6 +2,7 @@ import { exampleAuditEvent } from '@vigil/contracts';
 import { generateNoteKeys, leafHash, parseVerifierKey, signCheckpoint, verifyConsistency, verifyInclusion } from '@vigil/merkle';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@vigil/testing';
 import { Pool } from 'pg';
+import { GlobalCheckpointer } from '../checkpoint/global-checkpointer';
 import { checkpointKeyFrom } from '../checkpoint/signing-key';
 import { migrateAudit } from '../migrate';
 import { verifyDatabase } from '../verify/verify-database';
@@ -31,7 +32,7 @@ describe('audit Merkle log in Postgres', () => {
 
   beforeAll(async () => {
     db = await createThrowawayDatabase();
-    expect(await migrateAudit(db.url)).toEqual(['0001_merkle_log.sql']);
+    expect(await migrateAudit(db.url)).toEqual(['0001_merkle_log.sql', '0002_global_log.sql']);
     pool = new Pool({ connectionString: db.url, max: 4 });
     appender = new LogAppender({ pool, signer: key.signer, groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
   });
@@ -42,6 +43,9 @@ describe('audit Merkle log in Postgres', () => {
 
   it('appends batches once, skipping re-delivered offsets, with a checkpoint per batch and proofs from stored nodes', async () => {
     await appender.append([...records(0, 0, 5), ...records(1, 0, 3)]);
+    const global = new GlobalCheckpointer({ pool, signer: key.signer, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
+    expect(await global.run()).toMatchObject({ logId: 'global', treeSize: 1 });
+    expect(await global.run()).toBeUndefined(); // nothing changed
     // A re-delivery overlapping what is stored, then a fresh appender (a restart) continuing.
     await appender.append(records(0, 3, 6));
     const restarted = new LogAppender({ pool, signer: key.signer, groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
@@ -68,11 +72,22 @@ describe('audit Merkle log in Postgres', () => {
     const consistency = await reader.consistency('audit.events.v1-0', old.treeSize, 12);
     verifyConsistency(old.treeSize, 12, Buffer.from(old.rootHash, 'base64'), root, consistency.proof.map((h) => Buffer.from(h, 'base64')));
 
+    expect(await global.run()).toMatchObject({ logId: 'global', treeSize: 2 });
+    const globalLeaf = JSON.parse(Buffer.from((await reader.entry('global', 1)).entry, 'base64').subarray(1).toString());
+    expect(globalLeaf.event).toEqual({
+      type: 'partition-heads',
+      logs: [
+        { logId: 'audit.events.v1-0', treeSize: 12, rootHash: latest.rootHash },
+        { logId: 'audit.events.v1-1', treeSize: 4, rootHash: (await reader.latestCheckpoint('audit.events.v1-1')).rootHash },
+      ],
+    });
+
     const report = await verifyDatabase(db.url, parseVerifierKey(keys.verifierKey));
     expect(report.failures).toEqual([]);
     expect(report.logs).toEqual([
       { logId: 'audit.events.v1-0', size: 12, checkpoints: 3 },
       { logId: 'audit.events.v1-1', size: 4, checkpoints: 2 },
+      { logId: 'global', size: 2, checkpoints: 2 },
     ]);
   });
 
@@ -156,6 +171,14 @@ describe('audit Merkle log in Postgres', () => {
     it('names a changed node hash (proofs are served from them)', async () => {
       const flip = `update audit.nodes set hash = overlay(hash placing decode(lpad(to_hex(get_byte(hash, 0) # 1), 2, '0'), 'hex') from 1 for 1) where log_id = '${LOG}' and level = 2 and idx = 1`;
       expect(await tampered(flip, flip)).toEqual(['log audit.events.v1-0, stored node (level 2, index 1): differs from the hash its leaves give (proofs served from it would be wrong)']);
+    });
+
+    it('names the global entry whose partition head no longer matches a checkpoint', async () => {
+      await pool.query(`create temp table saved_cp as select * from audit.checkpoints where log_id = '${LOG}' and tree_size = 5`);
+      expect(await tampered(`delete from audit.checkpoints where log_id = '${LOG}' and tree_size = 5`, 'insert into audit.checkpoints select * from saved_cp')).toEqual([
+        'log global, entry 0: lists log audit.events.v1-0 at size 5, where that log has no checkpoint (its checkpoints were removed or rewritten)',
+      ]);
+      await pool.query('drop table saved_cp');
     });
 
     it('names a forged checkpoint', async () => {

@@ -1,5 +1,5 @@
 import { CompactRange, leafHash, NoteError, verifyCheckpoint, type NodeId, type NoteVerifier } from '@vigil/merkle';
-import { decodeLeaf, LeafDecodeError } from '../log/leaf-encoding';
+import { decodeLeaf, LeafDecodeError, type LeafContent } from '../log/leaf-encoding';
 
 /** The first thing wrong with a log: where (seq or checkpoint size) and what. */
 export class VerificationFailure extends Error {
@@ -57,6 +57,10 @@ export class LogVerifier {
   private readonly pending: CheckpointRecord[] = [];
   private lastCheckpointSize = -1;
   private checkpointsVerified = 0;
+  /** Root (base64) signed at each verified checkpoint size: what the global log is checked against. */
+  readonly signedRoots = new Map<number, string>();
+  /** An extra rule for each decoded leaf (the global log's cross-check); returns a problem or nothing. */
+  checkLeaf?: (leaf: LeafContent) => string | undefined;
   /** Nodes above the leaves the last append completed, to compare with the stored ones. */
   readonly completed: StoredNode[] = [];
 
@@ -103,6 +107,8 @@ export class LogVerifier {
     if (leaf.log !== this.logId || leaf.seq !== expected) {
       throw this.fail({ seq: expected }, `holds the leaf of log ${leaf.log} entry ${leaf.seq} (entries moved, swapped or copied)`);
     }
+    const extra = this.checkLeaf?.(leaf);
+    if (extra) throw this.fail({ seq: expected }, extra);
     const hash = leafHash(record.entry);
     if (record.leafHash && !hash.equals(record.leafHash)) {
       throw this.fail({ seq: expected }, 'stored leaf_hash is not SHA-256(0x00 ‖ entry): the entry or its hash was changed');
@@ -153,6 +159,7 @@ export class LogVerifier {
       const after = this.checkpointsVerified ? ` (after the previous checkpoint)` : '';
       throw this.fail(where, `signs root ${Buffer.from(rootHash).toString('base64')} but entries 0..${size - 1} hash to ${recomputed.toString('base64')}: an entry before ${size}${after} was changed, or the log forked`);
     }
+    this.signedRoots.set(size, recomputed.toString('base64'));
     this.checkpointsVerified++;
   }
 

@@ -1,5 +1,6 @@
 import type { NoteVerifier } from '@vigil/merkle';
 import { Client } from 'pg';
+import { GLOBAL_LOG_ID, type GlobalHeads } from '../checkpoint/global-checkpointer';
 import { originOf } from '../log/log-id';
 import { LogVerifier, VerificationFailure, type StoredNode } from './log-verifier';
 import type { VerifyReport, VerifyOptions } from './verify-report';
@@ -25,12 +26,16 @@ export async function verifyDatabase(url: string, key: NoteVerifier | string, op
     const logs = await client.query<{ log_id: string; origin: string; tree_size: string }>('select log_id, origin, tree_size from audit.logs order by log_id');
     const total = logs.rows.reduce((sum, row) => sum + Number(row.tree_size), 0);
     options.onStart?.(total);
-    for (const log of logs.rows) {
+    // The global log last: its leaves are checked against the partition logs' verified roots.
+    const ordered = [...logs.rows.filter((log) => log.log_id !== GLOBAL_LOG_ID), ...logs.rows.filter((log) => log.log_id === GLOBAL_LOG_ID)];
+    const roots = new Map<string, Map<number, string> | 'failed'>();
+    for (const log of ordered) {
       try {
-        report.logs.push(await verifyLog(client, log, key, options, report));
+        report.logs.push(await verifyLog(client, log, key, options, report, roots));
       } catch (error) {
         if (!(error instanceof VerificationFailure)) throw error;
         report.failures.push(error);
+        roots.set(log.log_id, 'failed');
         await client.query('close all').catch(() => undefined);
       }
     }
@@ -47,11 +52,13 @@ async function verifyLog(
   key: NoteVerifier | string,
   options: VerifyOptions,
   report: VerifyReport,
+  roots: Map<string, Map<number, string> | 'failed'>,
 ): Promise<{ logId: string; size: number; checkpoints: number }> {
   const logId = log.log_id;
   const expectedOrigin = originOf(options.originPrefix ?? 'vigil.audit/', logId);
   if (log.origin !== expectedOrigin) throw new VerificationFailure(logId, {}, `origin is "${log.origin}", expected "${expectedOrigin}"`);
   const verifier = new LogVerifier(logId, log.origin, key);
+  if (logId === GLOBAL_LOG_ID) verifier.checkLeaf = (leaf) => globalLeafProblem(leaf.event as GlobalHeads, roots);
 
   const checkpoints = await client.query<{ tree_size: string; root_hash: Buffer; note: string }>(
     'select tree_size, root_hash, note from audit.checkpoints where log_id = $1 order by tree_size',
@@ -80,7 +87,23 @@ async function verifyLog(
   }
   await client.query('close entries_cur');
   await client.query('close nodes_cur');
-  return verifier.finish();
+  const result = verifier.finish();
+  roots.set(logId, verifier.signedRoots);
+  return result;
+}
+
+/** A global leaf must list, for each partition log, a root that log's own verified checkpoint signs. */
+function globalLeafProblem(heads: GlobalHeads, roots: Map<string, Map<number, string> | 'failed'>): string | undefined {
+  if (heads?.type !== 'partition-heads' || !Array.isArray(heads.logs)) return 'is not a list of partition heads';
+  for (const head of heads.logs) {
+    const signed = roots.get(head.logId);
+    if (signed === 'failed') continue; // already reported with its own first problem
+    if (!signed) return `lists log ${head.logId}, which is missing from this database`;
+    const root = signed.get(head.treeSize);
+    if (root === undefined) return `lists log ${head.logId} at size ${head.treeSize}, where that log has no checkpoint (its checkpoints were removed or rewritten)`;
+    if (root !== head.rootHash) return `lists log ${head.logId} at size ${head.treeSize} with root ${head.rootHash}, but that log's checkpoint signs ${root} (the log was rewritten)`;
+  }
+  return undefined;
 }
 
 function nodeReader(client: Client) {
