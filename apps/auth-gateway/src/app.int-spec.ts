@@ -9,7 +9,7 @@ import { authGatewayConfig } from './auth-gateway.config';
 // The auth-gateway as its main starts it (on a free port, its topics under a unique prefix),
 // against the local Postgres, Kafka and schema registry.
 describe('auth-gateway service', () => {
-  it('creates its topics, becomes ready with postgres, kafka and the registry checked, serves its metrics, and stops cleanly', async () => {
+  it('creates its topics, becomes ready with postgres, redis, kafka and the registry checked, serves its metrics, and stops cleanly', async () => {
     const prefix = testPrefix();
     const config = loadConfig(authGatewayConfig, { ...process.env, ...serviceEnv(infraEnv(), prefix), VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
     const service = await startService({ name: 'auth-gateway', module: AppModule, config, logger: createLogger('auth-gateway', 'silent') });
@@ -22,7 +22,7 @@ describe('auth-gateway service', () => {
       }
       expect({ status: readyz.status, body: await readyz.json() }).toEqual({
         status: 200,
-        body: { status: 'ok', checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' }, 'schema-registry': { status: 'ok' } } },
+        body: { status: 'ok', checks: { postgres: { status: 'ok' }, redis: { status: 'ok' }, kafka: { status: 'ok' }, 'schema-registry': { status: 'ok' } } },
       });
 
       const expected: Record<string, number> = {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule, type TokenVerifier } from '@vigil/auth';
 import { TOPICS } from '@vigil/contracts';
-import { HEALTH_CHECKS, KafkaModule, PostgresModule, SERVICE_CONFIG } from '@vigil/service';
+import { HEALTH_CHECKS, KafkaModule, PostgresModule, RedisModule, SERVICE_CONFIG } from '@vigil/service';
 import { AdminController } from './admin/admin.controller';
 import { UsersAdminController } from './admin/users-admin.controller';
 import { AuditRecorder, SERVICE } from './audit/audit-recorder';
@@ -15,6 +15,7 @@ import { SigningKeysService } from './tokens/signing-keys.service';
 @Module({
   imports: [
     PostgresModule,
+    RedisModule,
     // Its topics (ARCHITECTURE.md), created at start-up; each consumed one with its .dlq.
     KafkaModule.forService({ consumes: [], produces: [TOPICS.auditEvents, TOPICS.securityIncidents] }),
     GatewayCoreModule,
