@@ -47,6 +47,7 @@ describe('audit-writer service', () => {
         'market.orders.v1': 6,
         'market.orders.v1.dlq': 1,
         'audit.checkpoints': 3,
+        'security.incidents.v1': 3,
       };
       const names = Object.keys(expected).map((topic) => `${prefix}${topic}`);
       const described = async () => Object.fromEntries([...(await service.app.get(KafkaAdmin).describeTopics(names))].map(([name, count]) => [name.slice(prefix.length), count]));

@@ -11,7 +11,7 @@ import { GlobalCheckpointService } from './checkpoint/global-checkpoint.service'
   imports: [
     PostgresModule,
     // Its topics (ARCHITECTURE.md), created at start-up; each consumed one with its .dlq.
-    KafkaModule.forService({ consumes: [TOPICS.auditEvents, TOPICS.marketOrders], produces: [TOPICS.auditCheckpoints] }),
+    KafkaModule.forService({ consumes: [TOPICS.auditEvents, TOPICS.marketOrders], produces: [TOPICS.auditCheckpoints, TOPICS.securityIncidents] }),
   ],
   controllers: [LogsController],
   providers: [auditWriterHealthChecks, checkpointKeyProvider, AuditWriterConsumer, GlobalCheckpointService],

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { auditCheckpointsContract, auditEventsContract, marketOrdersContract, type AuditEvent, type MarketOrderEvent } from '@vigil/contracts';
+import { auditCheckpointsContract, auditEventsContract, marketOrdersContract, securityIncidentsContract, type AuditEvent, type MarketOrderEvent } from '@vigil/contracts';
 import { createConsumerRunner, EventProducer, type ConsumerRunner, type KafkaConnectionOptions } from '@vigil/kafka';
 import { KafkaMetrics } from '@vigil/observability';
 import { KAFKA_OPTIONS, PG_POOL, SERVICE_CONFIG, SERVICE_LOGGER, ShutdownService, TopicBootstrap } from '@vigil/service';
@@ -9,6 +9,7 @@ import type { AuditWriterConfig } from './audit-writer.config';
 import { CHECKPOINT_KEY } from './checkpoint/checkpoint.constants';
 import type { CheckpointKey } from './checkpoint/signing-key';
 import { LogAppender, type CommittedCheckpoint } from './log/log-appender';
+import { integrityIncident, LogIntegrityError } from './verify/integrity-incident';
 
 export const AUDIT_WRITER_CONSUMER_GROUP = 'vigil.audit-writer';
 
@@ -37,6 +38,7 @@ export class AuditWriterConsumer implements OnApplicationBootstrap {
     this.appender = new LogAppender({
       pool,
       signer: key.signer,
+      verifierKey: key.verifierKey,
       groupId: AUDIT_WRITER_CONSUMER_GROUP,
       topicPrefix: kafka.topicPrefix ?? '',
       originPrefix: config.VIGIL_AUDIT_ORIGIN_PREFIX,
@@ -52,8 +54,14 @@ export class AuditWriterConsumer implements OnApplicationBootstrap {
       maxBatchBytes: config.VIGIL_AUDIT_MAX_BATCH_BYTES,
       maxWaitMs: config.VIGIL_AUDIT_MAX_WAIT,
       handler: async (messages) => {
-        const checkpoints = await this.appender.append(messages);
-        await this.publish(checkpoints);
+        try {
+          await this.publish(await this.appender.append(messages));
+        } catch (error) {
+          // A tampered log is not extended: the batch is retried (with back-off) and held until
+          // someone investigates; the incident is raised once per log and process.
+          if (error instanceof LogIntegrityError) await this.raiseIncident(error);
+          throw error;
+        }
       },
     });
     shutdown.onShutdown('audit-writer consumer', () => this.runner.stop());
@@ -65,6 +73,19 @@ export class AuditWriterConsumer implements OnApplicationBootstrap {
       .then(() => this.pool.query('select audit.ensure_entry_partitions(2)'))
       .then(() => (this.shutdown.isShuttingDown ? undefined : this.runner.start()))
       .catch((error: unknown) => this.logger.error({ err: error }, 'audit-writer consumer did not start'));
+  }
+
+  private readonly reported = new Set<string>();
+
+  private async raiseIncident(error: LogIntegrityError): Promise<void> {
+    if (this.reported.has(error.logId)) return;
+    this.logger.error({ logId: error.logId, treeSize: error.treeSize, problem: error.problem }, 'audit log integrity violation: appending to it stopped');
+    try {
+      await this.producer.send(securityIncidentsContract, [integrityIncident({ logId: error.logId, treeSize: error.treeSize, problem: error.problem, detectedBy: 'audit-writer' })]);
+      this.reported.add(error.logId);
+    } catch (publishError) {
+      this.logger.error({ err: publishError }, 'AUDIT_INTEGRITY_VIOLATION could not be published; retrying with the batch');
+    }
   }
 
   /**

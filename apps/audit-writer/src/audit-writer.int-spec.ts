@@ -1,5 +1,14 @@
 import { loadConfig } from '@vigil/config';
-import { auditCheckpointsContract, auditEventsContract, exampleAuditEvent, exampleOrderEvent, marketOrdersContract, type AuditCheckpoint } from '@vigil/contracts';
+import {
+  auditCheckpointsContract,
+  auditEventsContract,
+  exampleAuditEvent,
+  exampleOrderEvent,
+  marketOrdersContract,
+  securityIncidentsContract,
+  type AuditCheckpoint,
+  type SecurityIncident,
+} from '@vigil/contracts';
 import { createConsumerRunner, createEventProducer } from '@vigil/kafka';
 import { generateNoteKeys, leafHash, verifyCheckpoint, verifyConsistency, verifyInclusion } from '@vigil/merkle';
 import { createLogger } from '@vigil/observability';
@@ -80,10 +89,19 @@ it('logs every produced event exactly once, signs and publishes checkpoints, ser
     logger,
     handler: async (messages) => void published.push(...messages.map((m) => m.value)),
   });
+  const incidents: SecurityIncident[] = [];
+  const incidentReader = createConsumerRunner<SecurityIncident>({
+    ...kafka,
+    groupId: `${prefix}incident-reader`,
+    contracts: [securityIncidentsContract],
+    logger,
+    handler: async (messages) => void incidents.push(...messages.map((m) => m.value).filter((i) => i.type === 'AUDIT_INTEGRITY_VIOLATION')),
+  });
   const producer = createEventProducer(kafka);
   try {
     await until('the service ready', async () => ((await get('/readyz')).status === 200 ? true : undefined));
     await checkpointReader.start();
+    await incidentReader.start();
     const audits = Array.from({ length: 120 }, (_, i) => exampleAuditEvent({ eventId: `a-${i}`, service: `svc-${i % 7}` }));
     const orders = Array.from({ length: 120 }, (_, i) => exampleOrderEvent({ eventId: `o-${i}`, orderId: `ord-${i}`, instrument: `INSTR${i % 9}` }));
     await producer.send(auditEventsContract, audits.slice(0, 60));
@@ -91,10 +109,10 @@ it('logs every produced event exactly once, signs and publishes checkpoints, ser
     await producer.send(auditEventsContract, audits.slice(60));
 
     await until('240 entries', async () => {
-      const { rows } = await pool.query('select count(*)::int as n from audit.entries');
+      const { rows } = await pool.query("select count(*)::int as n from audit.entries where log_id <> 'global'");
       return rows[0].n >= 240 ? true : undefined;
     });
-    const { rows } = await pool.query('select event_id, count(*)::int as n from audit.entries group by event_id');
+    const { rows } = await pool.query("select event_id, count(*)::int as n from audit.entries where log_id <> 'global' group by event_id");
     expect(rows.length).toBe(240);
     expect(rows.every((row) => row.n === 1)).toBe(true);
 
@@ -153,17 +171,36 @@ it('logs every produced event exactly once, signs and publishes checkpoints, ser
     tampered.entry = bytes.toString('base64');
     lines[at] = JSON.stringify(tampered);
     writeFileSync(bundle, lines.join('\n'));
-    const failed = await capture(() => vigilAudit(['verify', '--bundle', bundle, '--key', keys.verifierKey]));
+    const failed = await withEnv({ VIGIL_TOPIC_PREFIX: prefix, VIGIL_KAFKA_BROKERS: kafka.brokers.join(','), VIGIL_SCHEMA_REGISTRY_URL: kafka.registryUrl }, () =>
+      capture(() => vigilAudit(['verify', '--bundle', bundle, '--key', keys.verifierKey, '--report-incidents'])),
+    );
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/FAIL log \S+-\d+, entry 3: /);
+    expect(failed.stdout).toMatch(/reported 1 AUDIT_INTEGRITY_VIOLATION incident/);
+    const failedLog = /FAIL log (\S+), entry 3/.exec(failed.stdout)![1];
+    await until('the incident on security.incidents.v1', async () => (incidents.some((i) => i.subject === `log:${failedLog}` && i.evidence['seq'] === 3) ? true : undefined));
     // A different key: every checkpoint fails.
     expect((await capture(() => vigilAudit(['verify', '--database', db.url, '--key', generateNoteKeys('vigil.audit.e2e').verifierKey]))).code).toBe(1);
     expect((await capture(() => vigilAudit(['verify', '--key', keys.verifierKey]))).code).toBe(2);
   } finally {
     await checkpointReader.stop();
+    await incidentReader.stop();
     await producer.close();
   }
 });
+
+async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
 
 async function capture(fn: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout: string[] = [];

@@ -2,7 +2,9 @@
 /**
  * `vigil audit <command>`: the offline tools of the audit log (README.md "Offline verifier").
  *
- *   verify  --key <verifier key | @file> (--database <url> | --bundle <file>) [--origin-prefix p]
+ *   verify  --key <verifier key | @file> (--database <url> | --bundle <file>) [--origin-prefix p] [--report-incidents]
+ *           (--report-incidents: one AUDIT_INTEGRITY_VIOLATION per failing log on security.incidents.v1,
+ *            to the Kafka named by VIGIL_KAFKA_BROKERS / VIGIL_TOPIC_PREFIX / VIGIL_SCHEMA_REGISTRY_URL)
  *   export  --database <url> [--log <logId>] [--from n] [--to n] --out <file>
  *   keygen  --name <key name> --out <signer key file>
  *
@@ -11,16 +13,19 @@
  */
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { securityIncidentsContract } from '@vigil/contracts';
+import { createEventProducer } from '@vigil/kafka';
 import { generateNoteKeys, parseVerifierKey } from '@vigil/merkle';
 import { Pool } from 'pg';
 import { LogReader } from '../log/log-reader';
 import { writeBundle } from '../verify/bundle';
+import { integrityIncident } from '../verify/integrity-incident';
 import { verifyBundle } from '../verify/verify-bundle';
 import { verifyDatabase } from '../verify/verify-database';
 import type { VerifyReport } from '../verify/verify-report';
 import { progressBar } from './progress-bar';
 
-const USAGE = `usage: vigil audit verify --key <verifier key | @file> (--database <url> | --bundle <file>) [--origin-prefix <prefix>]
+const USAGE = `usage: vigil audit verify --key <verifier key | @file> (--database <url> | --bundle <file>) [--origin-prefix <prefix>] [--report-incidents]
        vigil audit export --database <url> [--log <logId>] [--from <n>] [--to <n>] --out <file>
        vigil audit keygen --name <key name> --out <signer key file>`;
 
@@ -39,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function options(args: string[], spec: Record<string, { type: 'string' }>) {
+function options(args: string[], spec: Record<string, { type: 'string' | 'boolean' }>) {
   try {
     return parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
   } catch (error) {
@@ -48,7 +53,13 @@ function options(args: string[], spec: Record<string, { type: 'string' }>) {
 }
 
 async function verify(args: string[]): Promise<number> {
-  const opts = options(args, { key: { type: 'string' }, database: { type: 'string' }, bundle: { type: 'string' }, 'origin-prefix': { type: 'string' } });
+  const opts = options(args, {
+    key: { type: 'string' },
+    database: { type: 'string' },
+    bundle: { type: 'string' },
+    'origin-prefix': { type: 'string' },
+    'report-incidents': { type: 'boolean' },
+  });
   if (!opts['key']) throw new UsageError('--key is required: the log\'s verifier key (<name>+<id>+<base64>) or @<file holding it>');
   if (Boolean(opts['database']) === Boolean(opts['bundle'])) throw new UsageError('give exactly one of --database <url> and --bundle <file>');
   const keyText = opts['key'].startsWith('@') ? readFileSync(opts['key'].slice(1), 'utf8').trim() : opts['key'];
@@ -64,7 +75,28 @@ async function verify(args: string[]): Promise<number> {
   const report = opts['database'] ? await verifyDatabase(opts['database'], key, progress) : await verifyBundle(opts['bundle']!, key, progress);
   bar.end(report.entries);
   print(report, Date.now() - started);
+  if (report.failures.length && opts['report-incidents']) await reportIncidents(report);
   return report.failures.length ? 1 : 0;
+}
+
+/** One AUDIT_INTEGRITY_VIOLATION per failing log on security.incidents.v1, to the Kafka of the VIGIL_* variables. */
+async function reportIncidents(report: VerifyReport): Promise<void> {
+  const env = process.env;
+  const producer = createEventProducer({
+    brokers: (env['VIGIL_KAFKA_BROKERS'] || '127.0.0.1:9092').split(',').map((b) => b.trim()),
+    clientId: 'vigil-audit-verify',
+    topicPrefix: env['VIGIL_TOPIC_PREFIX'] ?? '',
+    registryUrl: env['VIGIL_SCHEMA_REGISTRY_URL'] || undefined,
+  });
+  try {
+    await producer.send(
+      securityIncidentsContract,
+      report.failures.map((f) => integrityIncident({ logId: f.logId, problem: f.message.replace(/^log \S+, /, ''), seq: f.where.seq, treeSize: f.where.treeSize, detectedBy: 'vigil audit verify' })),
+    );
+    console.log(`reported ${report.failures.length} AUDIT_INTEGRITY_VIOLATION incident(s) on ${env['VIGIL_TOPIC_PREFIX'] ?? ''}security.incidents.v1`);
+  } finally {
+    await producer.close();
+  }
 }
 
 function print(report: VerifyReport, ms: number) {

@@ -1,8 +1,9 @@
-import { CompactRange, leafHash, signCheckpoint, type NoteSigner } from '@vigil/merkle';
+import { CompactRange, leafHash, signCheckpoint, verifyCheckpoint, type NoteSigner } from '@vigil/merkle';
 import type { Pool, PoolClient } from 'pg';
 import { encodeLeaf } from './leaf-encoding';
 import { logIdOf, originOf } from './log-id';
-import { loadNodes } from './postgres-node-source';
+import { LogIntegrityError } from '../verify/integrity-incident';
+import { loadNodes, MissingNodeError } from './postgres-node-source';
 
 /** One record to append, as the consumer hands it over (any contract value with an eventId). */
 export interface SourceRecord {
@@ -26,6 +27,8 @@ export interface CommittedCheckpoint {
 export interface LogAppenderOptions {
   pool: Pool;
   signer: NoteSigner;
+  /** The signer's verifier key: a rebuilt log's latest checkpoint must verify with it. */
+  verifierKey?: string;
   groupId: string;
   topicPrefix: string;
   originPrefix: string;
@@ -111,7 +114,7 @@ export class LogAppender {
 
     let range = this.ranges.get(logId);
     if (!range || range.size !== treeSize) {
-      range = CompactRange.fromHashes(treeSize, await loadNodes(client, logId, CompactRange.nodeIds(treeSize)));
+      range = await this.rebuild(client, logId, origin, treeSize);
     } else {
       range = range.clone();
     }
@@ -170,5 +173,37 @@ export class LogAppender {
     ]);
     this.ranges.set(logId, range);
     return { logId, origin, treeSize: range.size, rootHash, note, createdAt: arrivedAt };
+  }
+
+  /**
+   * The compact range from stored nodes, checked against the log's own latest checkpoint: a
+   * log whose stored state no longer hashes to what was signed (changed behind the triggers)
+   * must not be extended, since new checkpoints would sign the tampered state.
+   */
+  private async rebuild(client: PoolClient, logId: string, origin: string, treeSize: number): Promise<CompactRange> {
+    const { verifierKey } = this.options;
+    let range: CompactRange;
+    try {
+      range = CompactRange.fromHashes(treeSize, await loadNodes(client, logId, CompactRange.nodeIds(treeSize)));
+    } catch (error) {
+      if (error instanceof MissingNodeError) throw new LogIntegrityError(logId, treeSize, error.message);
+      throw error;
+    }
+    if (treeSize === 0) return range;
+    const { rows } = await client.query<{ root_hash: Buffer; note: string }>('select root_hash, note from audit.checkpoints where log_id = $1 and tree_size = $2', [logId, treeSize]);
+    if (!rows[0]) throw new LogIntegrityError(logId, treeSize, 'the log has no checkpoint of its recorded size');
+    if (!rows[0].root_hash.equals(range.rootHash())) throw new LogIntegrityError(logId, treeSize, 'the stored node hashes do not give the root its latest checkpoint signs');
+    if (verifierKey) {
+      let signed;
+      try {
+        signed = verifyCheckpoint(rows[0].note, { trusted: [verifierKey], origin }).checkpoint;
+      } catch (error) {
+        throw new LogIntegrityError(logId, treeSize, `its latest checkpoint does not verify with this writer's key: ${(error as Error).message}`);
+      }
+      if (signed.size !== treeSize || !Buffer.from(signed.rootHash).equals(rows[0].root_hash)) {
+        throw new LogIntegrityError(logId, treeSize, 'its latest checkpoint note signs another size or root than stored beside it');
+      }
+    }
+    return range;
   }
 }

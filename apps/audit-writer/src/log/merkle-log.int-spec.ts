@@ -181,6 +181,19 @@ describe('audit Merkle log in Postgres', () => {
       await pool.query('drop table saved_cp');
     });
 
+    it('stops the writer from extending a log whose stored nodes no longer give its signed root', async () => {
+      // Node (level 3, index 0) covers entries 0..7 and is on the right edge of a 12-entry log.
+      const flip = `update audit.nodes set hash = overlay(hash placing decode(lpad(to_hex(get_byte(hash, 0) # 1), 2, '0'), 'hex') from 1 for 1) where log_id = '${LOG}' and level = 3 and idx = 0`;
+      await pool.query(`set session_replication_role = replica; ${flip}; set session_replication_role = origin`);
+      try {
+        const fresh = new LogAppender({ pool, signer: key.signer, verifierKey: key.verifierKey, groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
+        await expect(fresh.append(records(0, 12, 1))).rejects.toThrow(/audit log audit\.events\.v1-0 at size 12: the stored node hashes do not give the root its latest checkpoint signs/);
+        expect((await pool.query(`select count(*)::int as n from audit.entries where log_id = '${LOG}'`)).rows[0].n).toBe(12);
+      } finally {
+        await pool.query(`set session_replication_role = replica; ${flip}; set session_replication_role = origin`);
+      }
+    });
+
     it('names a forged checkpoint', async () => {
       const other = generateNoteKeys('vigil.audit.test');
       const forger = checkpointKeyFrom(other.signerKey);
