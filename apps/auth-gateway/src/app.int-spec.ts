@@ -11,7 +11,7 @@ import { authGatewayConfig } from './auth-gateway.config';
 describe('auth-gateway service', () => {
   it('creates its topics, becomes ready with postgres, redis, kafka and the registry checked, serves its metrics, and stops cleanly', async () => {
     const prefix = testPrefix();
-    const config = loadConfig(authGatewayConfig, { ...process.env, ...serviceEnv(infraEnv(), prefix), VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
+    const config = loadConfig(authGatewayConfig, { ...process.env, ...serviceEnv(infraEnv(), prefix), VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent', VIGIL_AUTH_SEED_KEY_FILE: undefined });
     const service = await startService({ name: 'auth-gateway', module: AppModule, config, logger: createLogger('auth-gateway', 'silent') });
     try {
       let readyz = await fetch(`${service.url}/readyz`);
@@ -38,6 +38,10 @@ describe('auth-gateway service', () => {
         partitions = await described();
       }
       expect(partitions).toEqual(expected);
+
+      // Started without VIGIL_AUTH_SEED_KEY_FILE: it runs, and what needs a key says which variable is missing.
+      const jwks = await fetch(`${service.url}/.well-known/jwks.json`);
+      expect({ status: jwks.status, body: await jwks.json() }).toEqual({ status: 503, body: { error: 'auth_unavailable', message: expect.stringContaining('VIGIL_AUTH_SEED_KEY_FILE is not set') } });
 
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toMatch(/^process_cpu_user_seconds_total\{service="auth-gateway"\} /m);

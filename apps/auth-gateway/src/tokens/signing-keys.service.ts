@@ -89,8 +89,11 @@ export class SigningKeysService {
   private async load(): Promise<KeySet> {
     let rows = await this.rows();
     if (!rows.some((r) => r.status === 'active')) {
-      // First start: make the first key (a concurrent replica's insert wins the unique index; reread).
-      await this.rotate().catch(() => undefined);
+      // First start: make the first key. A replica doing the same at once wins the unique index
+      // (23505): reread. Anything else (no seed key: 503) is the answer.
+      await this.rotate().catch((error: unknown) => {
+        if ((error as { code?: string }).code !== '23505') throw error;
+      });
       rows = await this.rows();
     }
     const activeRow = rows.find((r) => r.status === 'active');
