@@ -3,6 +3,7 @@ import { AuthModule, type TokenVerifier } from '@vigil/auth';
 import { TOPICS } from '@vigil/contracts';
 import { HEALTH_CHECKS, KafkaModule, PostgresModule, RedisModule, SERVICE_CONFIG } from '@vigil/service';
 import { AdminController } from './admin/admin.controller';
+import { ServiceAccountsAdminController } from './admin/service-accounts-admin.controller';
 import { UsersAdminController } from './admin/users-admin.controller';
 import { AuditRecorder, SERVICE } from './audit/audit-recorder';
 import type { AuthGatewayConfig } from './auth-gateway.config';
@@ -30,7 +31,7 @@ import { SigningKeysService } from './tokens/signing-keys.service';
       },
     }),
   ],
-  controllers: [AuthController, AdminController, UsersAdminController],
+  controllers: [AuthController, AdminController, UsersAdminController, ServiceAccountsAdminController],
   providers: [authGatewayHealthChecks, LoginService],
   exports: [HEALTH_CHECKS],
 })

@@ -330,7 +330,15 @@ describe('auth-gateway login, MFA and tokens', () => {
     expect((await call('POST', `/v1/admin/users/${carol.body.id}/disable`, steppedToken)).body).toMatchObject({ disabled: true });
     const disabled = await post('/v1/auth/login', { username: 'carol', password: carolPassword });
     expect({ status: disabled.status, body: disabled.body }).toEqual({ status: 401, body: { error: 'invalid_credentials', message: 'username or password is wrong' } });
-    for (const action of ['users.create', 'users.roles.set', 'users.unlock', 'sessions.revoke', 'users.disable']) {
+    // A service account: the secret is answered once, works for client credentials, and user roles are refused.
+    expect((await call('POST', '/v1/admin/service-accounts', steppedToken, { clientId: 'svc-alerter', roles: ['admin'] })).status).toBe(400);
+    const account = await call('POST', '/v1/admin/service-accounts', steppedToken, { clientId: 'svc-alerter', roles: ['svc-alerter'] });
+    expect(account).toEqual({ status: 201, body: { clientId: 'svc-alerter', clientSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), roles: ['svc-alerter'] } });
+    secrets.add(account.body.clientSecret as string);
+    expect((await post('/v1/auth/token', { grant_type: 'client_credentials', client_id: 'svc-alerter', client_secret: account.body.clientSecret })).status).toBe(200);
+    expect((await call('POST', '/v1/admin/service-accounts', steppedToken, { clientId: 'svc-alerter', roles: ['svc-alerter'] })).status).toBe(409);
+
+    for (const action of ['users.create', 'users.roles.set', 'users.unlock', 'sessions.revoke', 'users.disable', 'service_accounts.create']) {
       await until(`an audited ${action}`, () => audits.find((e) => e.action === action && e.actor.id === adminId));
     }
   });
