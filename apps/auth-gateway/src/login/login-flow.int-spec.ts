@@ -118,6 +118,8 @@ let seed: Buffer;
 let adminId: string;
 let recoveryCodes: string[];
 let steppedToken: string;
+/** The code that confirmed enrolment: replaying that exact code is the attack (recomputing "now" could land on the next step). */
+let confirmCode: string;
 
 describe('auth-gateway login, MFA and tokens', () => {
   it('has no default account; the bootstrap creates the first admin once', async () => {
@@ -161,7 +163,8 @@ describe('auth-gateway login, MFA and tokens', () => {
     expect(await new LocalSeedCipher(seedKey).decrypt(stored, `totp-seed:${adminId}`)).toEqual(seed);
 
     expect((await post('/v1/auth/mfa/enrol/confirm', { enrolmentToken: login.body.enrolmentToken, code: '000000' === totp(seed, Date.now()) ? '111111' : '000000' })).status).toBe(401);
-    const confirmed = keep(await post('/v1/auth/mfa/enrol/confirm', { enrolmentToken: login.body.enrolmentToken, code: totp(seed, Date.now()) }));
+    confirmCode = totp(seed, Date.now());
+    const confirmed = keep(await post('/v1/auth/mfa/enrol/confirm', { enrolmentToken: login.body.enrolmentToken, code: confirmCode }));
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toMatchObject({ tokenType: 'Bearer', accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 600 });
     recoveryCodes = confirmed.body.recoveryCodes;
@@ -182,7 +185,7 @@ describe('auth-gateway login, MFA and tokens', () => {
     const login = keep(await post('/v1/auth/login', { username: 'root-admin', password: ADMIN_PASSWORD }));
     expect(login.body.status).toBe('mfa_required');
     // The code that confirmed enrolment, replayed within its window.
-    const replay = await post('/v1/auth/mfa/verify', { mfaToken: login.body.mfaToken, code: totp(seed, Date.now() - 1000) });
+    const replay = await post('/v1/auth/mfa/verify', { mfaToken: login.body.mfaToken, code: confirmCode });
     expect(replay.status).toBe(401);
     expect(replay.body).toEqual({ error: 'invalid_code', message: 'the code is wrong, expired or already used' });
 
@@ -238,7 +241,8 @@ describe('auth-gateway login, MFA and tokens', () => {
     // Step-up without a token, or with a wrong code, gives nothing.
     expect((await post('/v1/auth/step-up', { code: totp(seed, Date.now() + 30_000) })).status).toBe(401);
     const before = (await fetch(`${gateway.url}/.well-known/jwks.json`).then((r) => r.json())) as { keys: JWK[] };
-    const stepped = keep(await post('/v1/auth/step-up', { code: totp(seed, Date.now() + 30_000) }, { authorization: `Bearer ${stale}` }));
+    const stepUpCode = totp(seed, Date.now() + 30_000);
+    const stepped = keep(await post('/v1/auth/step-up', { code: stepUpCode }, { authorization: `Bearer ${stale}` }));
     expect(stepped.status).toBe(200);
     steppedToken = stepped.body.accessToken;
     const rotated = await post('/v1/admin/signing-keys/rotate', {}, { authorization: `Bearer ${stepped.body.accessToken}` });
@@ -252,7 +256,7 @@ describe('auth-gateway login, MFA and tokens', () => {
     const verifier = createTokenVerifier({ issuer: ISSUER, audience: 'vault', keys: { jwksUrl: `${gateway.url}/.well-known/jwks.json` } });
     await expect(verifier.verify(session.accessToken)).resolves.toMatchObject({ id: adminId });
     // The step-up check's code cannot be replayed for another step-up.
-    expect((await post('/v1/auth/step-up', { code: totp(seed, Date.now() + 30_000) }, { authorization: `Bearer ${stale}` })).status).toBe(401);
+    expect((await post('/v1/auth/step-up', { code: stepUpCode }, { authorization: `Bearer ${stale}` })).status).toBe(401);
   });
 
   it('exchanges a service account client id and secret for a short token with its roles', async () => {
