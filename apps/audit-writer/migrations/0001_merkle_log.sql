@@ -28,12 +28,13 @@ create table entries_default partition of entries default;
 -- in a later migration if a lookup by event id is ever served.)
 create index entries_leaf_hash on entries (log_id, leaf_hash);
 
--- Every perfect subtree above the leaves that a CompactRange append completes: (level, idx)
--- covers leaves [idx * 2^level, (idx + 1) * 2^level). Level 0 is entries.leaf_hash, not repeated
--- here (one row per entry instead of two). Proofs read only these and leaf hashes.
+-- Perfect subtrees that CompactRange appends complete: (level, idx) covers leaves
+-- [idx * 2^level, (idx + 1) * 2^level). Only levels 4, 8, 12, ... are kept (level 0 is
+-- entries.leaf_hash); other nodes are recomputed from at most 8 stored ones below them
+-- (src/log/node-strata.ts): one row per 16 entries. Proofs read only these and leaf hashes.
 create table nodes (
   log_id text not null references logs (log_id),
-  level  smallint not null check (level between 1 and 63),
+  level  smallint not null check (level between 4 and 60 and level % 4 = 0),
   idx    bigint not null check (idx >= 0),
   hash   bytea not null check (length(hash) = 32),
   primary key (log_id, level, idx)

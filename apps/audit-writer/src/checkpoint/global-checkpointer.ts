@@ -4,6 +4,7 @@ import { canonicalJson } from '../log/canonical-json';
 import { encodeLeaf } from '../log/leaf-encoding';
 import type { CommittedCheckpoint } from '../log/log-appender';
 import { originOf } from '../log/log-id';
+import { isStoredLevel } from '../log/node-strata';
 import { loadNodes } from '../log/postgres-node-source';
 
 export const GLOBAL_LOG_ID = 'global';
@@ -51,7 +52,7 @@ export class GlobalCheckpointer {
       const entry = encodeLeaf({ log: GLOBAL_LOG_ID, seq: size, arrivedAt: now.toISOString(), source: { topic: GLOBAL_LOG_ID, partition: 0, offset: size }, event });
       const hash = leafHash(entry);
       const nodes: Array<[number, number, Buffer]> = [];
-      range.append(hash, (id, nodeHash) => void (id.level > 0 && nodes.push([id.level, id.index, nodeHash])));
+      range.append(hash, (id, nodeHash) => void (id.level > 0 && isStoredLevel(id.level) && nodes.push([id.level, id.index, nodeHash])));
       await client.query(
         'insert into audit.entries (log_id, seq, leaf_hash, entry, arrived_at, source_offset, event_id) values ($1, $2, $3, $4, $5, $2, $6)',
         [GLOBAL_LOG_ID, size, hash, entry, now, `global-${size}`],

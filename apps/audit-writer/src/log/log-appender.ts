@@ -3,6 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import { encodeLeaf } from './leaf-encoding';
 import { logIdOf, originOf } from './log-id';
 import { LogIntegrityError } from '../verify/integrity-incident';
+import { isStoredLevel } from './node-strata';
 import { loadNodes, MissingNodeError } from './postgres-node-source';
 
 /** One record to append, as the consumer hands it over (any contract value with an eventId). */
@@ -134,8 +135,8 @@ export class LogAppender {
       const entry = encodeLeaf({ log: logId, seq, arrivedAt: arrivedAtText, source: { topic: baseTopic, partition, offset: Number(record.offset) }, event: record.value });
       const hash = leafHash(entry);
       range.append(hash, (id, nodeHash) => {
-        // Level 0 is the leaf hash, stored with the entry.
-        if (id.level === 0) return;
+        // Level 0 is the leaf hash, stored with the entry; only every NODE_STRIDE-th level above it is kept.
+        if (id.level === 0 || !isStoredLevel(id.level)) return;
         nodeLevels.push(id.level);
         nodeIdx.push(id.index);
         nodeHashes.push(nodeHash);

@@ -49,35 +49,35 @@ describe('audit Merkle log in Postgres', () => {
     // A re-delivery overlapping what is stored, then a fresh appender (a restart) continuing.
     await appender.append(records(0, 3, 6));
     const restarted = new LogAppender({ pool, signer: key.signer, groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
-    const checkpoints = await restarted.append([...records(0, 0, 12), ...records(1, 3, 1)]);
+    const checkpoints = await restarted.append([...records(0, 0, 40), ...records(1, 3, 1)]);
     expect(checkpoints.map((c) => [c.logId, c.treeSize])).toEqual([
-      ['audit.events.v1-0', 12],
+      ['audit.events.v1-0', 40],
       ['audit.events.v1-1', 4],
     ]);
     expect(await restarted.append(records(0, 5, 7))).toEqual([]);
 
     const { rows } = await pool.query("select seq, source_offset, event_id from audit.entries where log_id = 'audit.events.v1-0' order by seq");
-    expect(rows.map((r) => [Number(r.seq), Number(r.source_offset), r.event_id])).toEqual(Array.from({ length: 12 }, (_, i) => [i, i, `p0-o${i}`]));
+    expect(rows.map((r) => [Number(r.seq), Number(r.source_offset), r.event_id])).toEqual(Array.from({ length: 40 }, (_, i) => [i, i, `p0-o${i}`]));
 
     const reader = new LogReader(pool);
     const latest = await reader.latestCheckpoint('audit.events.v1-0');
     const root = Buffer.from(latest.rootHash, 'base64');
-    for (let seq = 0; seq < 12; seq++) {
+    for (let seq = 0; seq < 40; seq++) {
       const entry = await reader.entry('audit.events.v1-0', seq);
-      const proof = await reader.inclusion('audit.events.v1-0', seq, 12);
+      const proof = await reader.inclusion('audit.events.v1-0', seq, 40);
       expect(proof.rootHash).toBe(latest.rootHash);
-      verifyInclusion(seq, 12, leafHash(Buffer.from(entry.entry, 'base64')), proof.proof.map((h) => Buffer.from(h, 'base64')), root);
+      verifyInclusion(seq, 40, leafHash(Buffer.from(entry.entry, 'base64')), proof.proof.map((h) => Buffer.from(h, 'base64')), root);
     }
     const old = (await reader.checkpoints('audit.events.v1-0', 1, 5))[0]!;
-    const consistency = await reader.consistency('audit.events.v1-0', old.treeSize, 12);
-    verifyConsistency(old.treeSize, 12, Buffer.from(old.rootHash, 'base64'), root, consistency.proof.map((h) => Buffer.from(h, 'base64')));
+    const consistency = await reader.consistency('audit.events.v1-0', old.treeSize, 40);
+    verifyConsistency(old.treeSize, 40, Buffer.from(old.rootHash, 'base64'), root, consistency.proof.map((h) => Buffer.from(h, 'base64')));
 
     expect(await global.run()).toMatchObject({ logId: 'global', treeSize: 2 });
     const globalLeaf = JSON.parse(Buffer.from((await reader.entry('global', 1)).entry, 'base64').subarray(1).toString());
     expect(globalLeaf.event).toEqual({
       type: 'partition-heads',
       logs: [
-        { logId: 'audit.events.v1-0', treeSize: 12, rootHash: latest.rootHash },
+        { logId: 'audit.events.v1-0', treeSize: 40, rootHash: latest.rootHash },
         { logId: 'audit.events.v1-1', treeSize: 4, rootHash: (await reader.latestCheckpoint('audit.events.v1-1')).rootHash },
       ],
     });
@@ -85,7 +85,7 @@ describe('audit Merkle log in Postgres', () => {
     const report = await verifyDatabase(db.url, parseVerifierKey(keys.verifierKey));
     expect(report.failures).toEqual([]);
     expect(report.logs).toEqual([
-      { logId: 'audit.events.v1-0', size: 12, checkpoints: 3 },
+      { logId: 'audit.events.v1-0', size: 40, checkpoints: 3 },
       { logId: 'audit.events.v1-1', size: 4, checkpoints: 2 },
       { logId: 'global', size: 2, checkpoints: 2 },
     ]);
@@ -96,7 +96,7 @@ describe('audit Merkle log in Postgres', () => {
     ['DELETE of an entry', 'delete from audit.entries where seq = 0'],
     ['TRUNCATE of entries', 'truncate audit.entries'],
     ['TRUNCATE of a monthly partition', `truncate audit.entries_y${new Date().getUTCFullYear()}m${String(new Date().getUTCMonth() + 1).padStart(2, '0')}`],
-    ['UPDATE of a node', 'update audit.nodes set hash = hash where level = 1'],
+    ['UPDATE of a node', 'update audit.nodes set hash = hash where level = 4'],
     ['DELETE of a checkpoint', 'delete from audit.checkpoints'],
     ['TRUNCATE of checkpoints', 'truncate audit.checkpoints'],
     ['shrinking a log', 'update audit.logs set tree_size = 1'],
@@ -163,14 +163,14 @@ describe('audit Merkle log in Postgres', () => {
       const forged = `(select max(arrived_at) from audit.entries where log_id = '${LOG}' and seq = 3)`;
       const messages = await tampered(copy(3), `delete from audit.entries where log_id = '${LOG}' and seq = 3 and arrived_at = ${forged}`);
       expect(messages).toEqual([expect.stringMatching(/^log audit\.events\.v1-0, entry 3: stored twice/)]);
-      expect(await tampered(copy(12), `delete from audit.entries where log_id = '${LOG}' and seq = 12`)).toEqual([
-        expect.stringMatching(/^log audit\.events\.v1-0, entry 12: .*(holds the leaf of|not covered)/),
+      expect(await tampered(copy(40), `delete from audit.entries where log_id = '${LOG}' and seq = 40`)).toEqual([
+        expect.stringMatching(/^log audit\.events\.v1-0, entry 40: .*(holds the leaf of|not covered)/),
       ]);
     });
 
     it('names a changed node hash (proofs are served from them)', async () => {
-      const flip = `update audit.nodes set hash = overlay(hash placing decode(lpad(to_hex(get_byte(hash, 0) # 1), 2, '0'), 'hex') from 1 for 1) where log_id = '${LOG}' and level = 2 and idx = 1`;
-      expect(await tampered(flip, flip)).toEqual(['log audit.events.v1-0, stored node (level 2, index 1): differs from the hash its leaves give (proofs served from it would be wrong)']);
+      const flip = `update audit.nodes set hash = overlay(hash placing decode(lpad(to_hex(get_byte(hash, 0) # 1), 2, '0'), 'hex') from 1 for 1) where log_id = '${LOG}' and level = 4 and idx = 1`;
+      expect(await tampered(flip, flip)).toEqual(['log audit.events.v1-0, stored node (level 4, index 1): differs from the hash its leaves give (proofs served from it would be wrong)']);
     });
 
     it('names the global entry whose partition head no longer matches a checkpoint', async () => {
@@ -182,13 +182,13 @@ describe('audit Merkle log in Postgres', () => {
     });
 
     it('stops the writer from extending a log whose stored nodes no longer give its signed root', async () => {
-      // Node (level 3, index 0) covers entries 0..7 and is on the right edge of a 12-entry log.
-      const flip = `update audit.nodes set hash = overlay(hash placing decode(lpad(to_hex(get_byte(hash, 0) # 1), 2, '0'), 'hex') from 1 for 1) where log_id = '${LOG}' and level = 3 and idx = 0`;
+      // Stored node (level 4, index 0) covers entries 0..15; the right edge of a 40-entry log (32 + 8) is rebuilt from it.
+      const flip = `update audit.nodes set hash = overlay(hash placing decode(lpad(to_hex(get_byte(hash, 0) # 1), 2, '0'), 'hex') from 1 for 1) where log_id = '${LOG}' and level = 4 and idx = 0`;
       await pool.query(`set session_replication_role = replica; ${flip}; set session_replication_role = origin`);
       try {
         const fresh = new LogAppender({ pool, signer: key.signer, verifierKey: key.verifierKey, groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
-        await expect(fresh.append(records(0, 12, 1))).rejects.toThrow(/audit log audit\.events\.v1-0 at size 12: the stored node hashes do not give the root its latest checkpoint signs/);
-        expect((await pool.query(`select count(*)::int as n from audit.entries where log_id = '${LOG}'`)).rows[0].n).toBe(12);
+        await expect(fresh.append(records(0, 40, 1))).rejects.toThrow(/audit log audit\.events\.v1-0 at size 40: the stored node hashes do not give the root its latest checkpoint signs/);
+        expect((await pool.query(`select count(*)::int as n from audit.entries where log_id = '${LOG}'`)).rows[0].n).toBe(40);
       } finally {
         await pool.query(`set session_replication_role = replica; ${flip}; set session_replication_role = origin`);
       }
@@ -197,14 +197,14 @@ describe('audit Merkle log in Postgres', () => {
     it('names a forged checkpoint', async () => {
       const other = generateNoteKeys('vigil.audit.test');
       const forger = checkpointKeyFrom(other.signerKey);
-      const note = signCheckpoint({ origin: `vigil.audit/${LOG}`, size: 12, rootHash: Buffer.alloc(32, 1) }, [forger.signer]);
-      const saved = (await pool.query(`select note, root_hash from audit.checkpoints where log_id = '${LOG}' and tree_size = 12`)).rows[0];
+      const note = signCheckpoint({ origin: `vigil.audit/${LOG}`, size: 40, rootHash: Buffer.alloc(32, 1) }, [forger.signer]);
+      const saved = (await pool.query(`select note, root_hash from audit.checkpoints where log_id = '${LOG}' and tree_size = 40`)).rows[0];
       expect(
         await tampered(
-          `update audit.checkpoints set note = ${pg(note)}, root_hash = '\\x${'01'.repeat(32)}' where log_id = '${LOG}' and tree_size = 12`,
-          `update audit.checkpoints set note = ${pg(saved.note)}, root_hash = '\\x${saved.root_hash.toString('hex')}' where log_id = '${LOG}' and tree_size = 12`,
+          `update audit.checkpoints set note = ${pg(note)}, root_hash = '\\x${'01'.repeat(32)}' where log_id = '${LOG}' and tree_size = 40`,
+          `update audit.checkpoints set note = ${pg(saved.note)}, root_hash = '\\x${saved.root_hash.toString('hex')}' where log_id = '${LOG}' and tree_size = 40`,
         ),
-      ).toEqual([expect.stringMatching(/^log audit\.events\.v1-0, checkpoint at size 12: signature check failed/)]);
+      ).toEqual([expect.stringMatching(/^log audit\.events\.v1-0, checkpoint at size 40: signature check failed/)]);
     });
   });
 });

@@ -1,5 +1,6 @@
 import { CompactRange, leafHash, NoteError, verifyCheckpoint, type NodeId, type NoteVerifier } from '@vigil/merkle';
 import { decodeLeaf, LeafDecodeError, type LeafContent } from '../log/leaf-encoding';
+import { isStoredLevel } from '../log/node-strata';
 
 /** The first thing wrong with a log: where (seq or checkpoint size) and what. */
 export class VerificationFailure extends Error {
@@ -114,7 +115,7 @@ export class LogVerifier {
       throw this.fail({ seq: expected }, 'stored leaf_hash is not SHA-256(0x00 ‖ entry): the entry or its hash was changed');
     }
     this.completed.length = 0;
-    this.range.append(hash, (id, nodeHash) => void (id.level > 0 && this.completed.push({ level: id.level, index: id.index, hash: nodeHash })));
+    this.range.append(hash, (id, nodeHash) => void (id.level > 0 && isStoredLevel(id.level) && this.completed.push({ level: id.level, index: id.index, hash: nodeHash })));
     this.settle();
   }
 
