@@ -17,6 +17,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { KAFKA_BROKERS, KAFKA_PORT, kafkaDown } from './lib/kafka.mjs';
 import { isPortOpen, repoRoot, seconds, sleep, stateDir } from './lib/proc.mjs';
+import { devKeyEnv } from './lib/dev-keys.mjs';
 import { REGISTRY_PORT, REGISTRY_URL, registryDown } from './lib/registry.mjs';
 
 const SERVICES = [
@@ -121,25 +122,27 @@ function step(name, command, commandArgs, env = baseEnv) {
 // wins; with --no-registry and none set, events are JSON.
 const registryUrl = process.env.VIGIL_SCHEMA_REGISTRY_URL || (infraArgs.includes('--no-registry') ? undefined : `${REGISTRY_URL}/apis/ccompat/v7`);
 
+// The vault's master key, the gateway's seed key and the audit log's signing key for the
+// local stack: made once under .vigil/keys unless the environment names its own.
+const devKeys = devKeyEnv();
+
 function serviceEnv(svc) {
   // Each service gets its own port and client id, whatever the shell has set for them.
-  const env = { ...baseEnv, VIGIL_HTTP_PORT: String(svc.port) };
+  const env = { ...baseEnv, ...devKeys, VIGIL_HTTP_PORT: String(svc.port) };
   delete env.VIGIL_KAFKA_CLIENT_ID;
   if (registryUrl) env.VIGIL_SCHEMA_REGISTRY_URL = registryUrl;
   return env;
 }
 
-// Migrations: an app that keeps tables puts them in apps/<service>/migrations/ and ships
-// src/migrate.ts (built to dist/apps/<service>/src/migrate.js), which applies them to
-// VIGIL_DATABASE_URL and exits 0. No app has migrations yet; the first one brings its
-// migration tool with it.
+// Migrations: an app that keeps tables has apps/<service>/migrations/ (libs/database's
+// forward-only SQL files). Services that ship src/migrate.ts (built to
+// dist/apps/<service>/src/migrate.js) have them applied here, before any service starts;
+// the others apply their own at start-up, under the same advisory lock.
 async function runMigrations() {
   for (const svc of SERVICES) {
     if (!fs.existsSync(path.join(repoRoot, 'apps', svc.name, 'migrations'))) continue;
     const script = path.join(repoRoot, 'dist/apps', svc.name, 'src/migrate.js');
-    if (!fs.existsSync(script)) {
-      throw new StartError(`apps/${svc.name}/migrations exists but dist/apps/${svc.name}/src/migrate.js does not: add apps/${svc.name}/src/migrate.ts (see scripts/start.mjs)`);
-    }
+    if (!fs.existsSync(script)) continue;
     await step(`${svc.name} migrate`, NODE, [script], serviceEnv(svc));
   }
 }
