@@ -1,0 +1,92 @@
+import { exampleOrderEvent } from '@vigil/contracts';
+import { CompactRange, generateNoteKeys, leafHash, parseSignerKey, signCheckpoint } from '@vigil/merkle';
+import { encodeLeaf } from '../log/leaf-encoding';
+import { LogVerifier, VerificationFailure, type CheckpointRecord, type EntryRecord } from './log-verifier';
+
+// The verifier's rules on a log built in memory: what passes, and the first problem named for
+// each kind of damage (the database and bundle readers only feed it).
+const LOG = 'market.orders.v1-2';
+const ORIGIN = `vigil.audit/${LOG}`;
+const keys = generateNoteKeys('vigil.audit.unit');
+const signer = parseSignerKey(keys.signerKey);
+
+function buildLog(size: number, checkpointAt: number[]) {
+  const entries: EntryRecord[] = [];
+  const checkpoints: CheckpointRecord[] = [];
+  const range = CompactRange.empty();
+  const starts = new Map<number, Buffer[]>();
+  for (let seq = 0; seq < size; seq++) {
+    starts.set(seq, range.hashes());
+    const entry = encodeLeaf({ log: LOG, seq, arrivedAt: '2026-12-03T17:00:00.000Z', source: { topic: 'market.orders.v1', partition: 2, offset: 100 + seq }, event: exampleOrderEvent({ eventId: `e${seq}` }) });
+    range.append(leafHash(entry));
+    entries.push({ seq, entry, leafHash: leafHash(entry) });
+    if (checkpointAt.includes(seq + 1)) checkpoints.push({ treeSize: seq + 1, rootHash: range.rootHash(), note: signCheckpoint({ origin: ORIGIN, size: seq + 1, rootHash: range.rootHash() }, [signer]) });
+  }
+  starts.set(size, range.hashes());
+  return { entries, checkpoints, starts };
+}
+
+function run(entries: EntryRecord[], checkpoints: CheckpointRecord[], start?: { size: number; hashes: Buffer[] }) {
+  const verifier = new LogVerifier(LOG, ORIGIN, keys.verifierKey, start);
+  for (const c of checkpoints) verifier.checkpoint(c);
+  for (const e of entries) verifier.entry(e);
+  return verifier.finish();
+}
+
+const failureOf = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof VerificationFailure) return error.message;
+    throw error;
+  }
+  throw new Error('expected a VerificationFailure');
+};
+
+describe('LogVerifier', () => {
+  const log = buildLog(20, [3, 7, 20]);
+
+  it('accepts an intact log and counts its checkpoints', () => {
+    expect(run(log.entries, log.checkpoints)).toEqual({ logId: LOG, size: 20, checkpoints: 3 });
+  });
+
+  it('accepts an empty log with no checkpoint', () => {
+    expect(run([], [])).toEqual({ logId: LOG, size: 0, checkpoints: 0 });
+  });
+
+  it('verifies a part that starts from a signed compact range', () => {
+    expect(run(log.entries.slice(7), log.checkpoints.slice(1), { size: 7, hashes: log.starts.get(7)! })).toEqual({ logId: LOG, size: 20, checkpoints: 2 });
+  });
+
+  it.each<[string, () => [EntryRecord[], CheckpointRecord[]], string]>([
+    ['a missing entry', () => [log.entries.filter((e) => e.seq !== 5), log.checkpoints], `log ${LOG}, entry 5: missing: the next stored entry is 6`],
+    ['a repeated entry', () => [[...log.entries.slice(0, 6), log.entries[5]!, ...log.entries.slice(6)], log.checkpoints], `log ${LOG}, entry 5: stored twice (seq 5 appears again after entry 5)`],
+    ['an entry at the wrong place', () => [log.entries.map((e) => (e.seq === 4 ? { ...log.entries[9]!, seq: 4 } : e)), log.checkpoints], `log ${LOG}, entry 4: holds the leaf of log ${LOG} entry 9 (entries moved, swapped or copied)`],
+    ['a stored leaf hash that does not match', () => [log.entries.map((e) => (e.seq === 2 ? { ...e, leafHash: Buffer.alloc(32) } : e)), log.checkpoints], `log ${LOG}, entry 2: stored leaf_hash is not SHA-256(0x00 ‖ entry): the entry or its hash was changed`],
+    ['entries past the last checkpoint', () => [log.entries, log.checkpoints.slice(0, 2)], `log ${LOG}, entry 7: entries 7..19 are not covered by any signed checkpoint (appended outside the writer)`],
+    ['a checkpoint past the last entry', () => [log.entries.slice(0, 18), log.checkpoints], `log ${LOG}, checkpoint at size 20: signs 20 entries but the log has only 18: entries 18..19 are missing`],
+    ['checkpoints out of order', () => [log.entries, [log.checkpoints[1]!, log.checkpoints[0]!, log.checkpoints[2]!]], `log ${LOG}, checkpoint at size 3: checkpoints out of order or repeated (after one at size 7)`],
+    ['a stored root that differs from the note', () => [log.entries, log.checkpoints.map((c, i) => (i === 1 ? { ...c, rootHash: Buffer.alloc(32, 9) } : c))], `log ${LOG}, checkpoint at size 7: stored root_hash differs from the root its note signs`],
+  ])('names %s', (_name, build, message) => {
+    const [entries, checkpoints] = build();
+    expect(failureOf(() => run(entries, checkpoints))).toBe(message);
+  });
+
+  it('names a checkpoint signed by another key or for another log', () => {
+    const other = parseSignerKey(generateNoteKeys('vigil.audit.unit').signerKey);
+    const byOther = { ...log.checkpoints[0]!, note: signCheckpoint({ origin: ORIGIN, size: 3, rootHash: log.checkpoints[0]!.rootHash! }, [other]) };
+    expect(failureOf(() => run(log.entries, [byOther, ...log.checkpoints.slice(1)]))).toMatch(new RegExp(`^log ${LOG}, checkpoint at size 3: signature check failed \\(NO_TRUSTED_SIGNATURE\\)`));
+    const otherLog = { ...log.checkpoints[0]!, note: signCheckpoint({ origin: 'vigil.audit/market.orders.v1-3', size: 3, rootHash: log.checkpoints[0]!.rootHash! }, [signer]) };
+    expect(failureOf(() => run(log.entries, [otherLog, ...log.checkpoints.slice(1)]))).toMatch(/checkpoint at size 3: signature check failed \(ORIGIN_MISMATCH\)/);
+  });
+
+  it('names a validly signed checkpoint whose root is not the entries\' root (a fork or rewrite)', () => {
+    // Entry 5 rewritten consistently (a valid leaf of this log at seq 5, its hash stored with it):
+    // only the signed roots from size 7 on can tell.
+    const entry = encodeLeaf({ log: LOG, seq: 5, arrivedAt: '2026-12-03T17:00:00.000Z', source: { topic: 'market.orders.v1', partition: 2, offset: 105 }, event: exampleOrderEvent({ eventId: 'e5', price: 1 }) });
+    const rewritten = log.entries.map((e) => (e.seq === 5 ? { seq: 5, entry, leafHash: leafHash(entry) } : e));
+    expect(failureOf(() => run(rewritten, log.checkpoints))).toMatch(
+      new RegExp(`^log ${LOG}, checkpoint at size 7: signs root \\S+ but entries 0..6 hash to \\S+: an entry before 7 \\(after the previous checkpoint\\) was changed, or the log forked`),
+    );
+  });
+});
