@@ -5,9 +5,12 @@
 // OpenAPI document, Prometheus text that Prometheus's own promtool accepts, and a clean
 // exit on SIGTERM.
 import { Admin } from '@platformatic/kafka';
-import { assertInfraUp, serviceEnv, testPrefix, type InfraEnv } from '@vigil/testing';
+import { generateNoteKeys } from '@vigil/merkle';
+import { assertInfraUp, createThrowawayDatabase, serviceEnv, testPrefix, type InfraEnv, type ThrowawayDatabase } from '@vigil/testing';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -52,7 +55,24 @@ interface RunningChild {
 
 const prefix = testPrefix();
 let infra: InfraEnv;
+let database: ThrowawayDatabase | undefined;
 const children: RunningChild[] = [];
+const keysDir = mkdtempSync(path.join(tmpdir(), 'vigil-stack-keys-'));
+
+/** Fresh keys and a fresh database per run, as `npm start` makes them for a new clone. */
+function stackEnv(): NodeJS.ProcessEnv {
+  const keyFile = (name: string, content: string) => {
+    const file = path.join(keysDir, name);
+    if (!existsSync(file)) writeFileSync(file, content, { mode: 0o600 });
+    return file;
+  };
+  return {
+    VIGIL_DATABASE_URL: database?.url,
+    VIGIL_VAULT_MASTER_KEY_FILE: keyFile('vault-master.key', randomBytes(32).toString('base64')),
+    VIGIL_AUTH_SEED_KEY_FILE: keyFile('auth-seed.key', randomBytes(32).toString('base64')),
+    VIGIL_AUDIT_SIGNING_KEY_FILE: keyFile('audit-checkpoint.key', generateNoteKeys('vigil.audit.stack-test').signerKey),
+  };
+}
 
 function findPromtool(): string {
   const candidates = [process.env['VIGIL_PROMTOOL'], path.join(repoRoot, '.vigil/tools/prometheus/usr/bin/promtool')];
@@ -84,6 +104,7 @@ async function startChild(name: string, store: string): Promise<RunningChild> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...serviceEnv(infra, prefix),
+    ...stackEnv(),
     VIGIL_HTTP_PORT: String(port),
     VIGIL_HTTP_HOST: '127.0.0.1',
     VIGIL_LOG_LEVEL: 'info',
@@ -145,6 +166,12 @@ beforeAll(async () => {
     cwd: repoRoot,
     maxBuffer: 16 * 1024 * 1024,
   });
+  database = await createThrowawayDatabase();
+  // As npm start does: the services that ship a migrate.js have it run before they start.
+  for (const { name } of SERVICES) {
+    const migrate = path.join(repoRoot, 'dist/apps', name, 'src/migrate.js');
+    if (existsSync(migrate)) await run(NODE, [migrate], { cwd: repoRoot, env: { ...process.env, ...stackEnv() } });
+  }
   for (const { name, store } of SERVICES) children.push(await startChild(name, store));
   const deadline = Date.now() + READY_TIMEOUT_MS;
   await Promise.all(children.map((child) => waitUntilReady(child, deadline)));
@@ -154,6 +181,8 @@ afterAll(async () => {
   // A failed test must not leave services running.
   for (const child of children) if (!child.exit) child.proc.kill('SIGKILL');
   await Promise.all(children.map((child) => child.exited));
+  rmSync(keysDir, { recursive: true, force: true });
+  await database?.drop();
   if (!infra) return;
   const admin = new Admin({ clientId: `${prefix}cleanup`, bootstrapBrokers: infra.kafkaBrokers });
   try {
