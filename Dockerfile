@@ -23,7 +23,10 @@ ENV NX_DAEMON=false \
 COPY --from=manifests /manifests/ ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
-RUN npx nx run-many -t build --skip-nx-cache
+RUN npx nx run-many -t build --skip-nx-cache \
+ # The services' SQL migrations are read at run time from apps/<service>/migrations.
+ && mkdir -p /migrations/apps \
+ && for dir in apps/*/migrations; do [ -d "$dir" ] && mkdir -p "/migrations/$dir" && cp -r "$dir/." "/migrations/$dir/"; done; true
 
 # Production dependencies only. The `node` devDependency that pins Node 24 for npm
 # scripts is dropped here: the runtime image already is Node 24. No package needs
@@ -52,6 +55,7 @@ COPY --from=prune /app/package.json ./package.json
 COPY --from=prune /app/node_modules ./node_modules
 COPY --from=build /app/dist/libs ./dist/libs
 COPY --from=build /app/dist/apps/${SERVICE} ./dist/apps/${SERVICE}
+COPY --from=build /migrations/apps/ ./apps/
 # Files stay owned by root: the service reads its code and never writes it.
 USER node
 EXPOSE ${HTTP_PORT}
