@@ -26,7 +26,9 @@ COPY . .
 RUN npx nx run-many -t build --skip-nx-cache \
  # The services' SQL migrations are read at run time from apps/<service>/migrations.
  && mkdir -p /migrations/apps \
- && for dir in apps/*/migrations; do [ -d "$dir" ] && mkdir -p "/migrations/$dir" && cp -r "$dir/." "/migrations/$dir/"; done; true
+ && for dir in apps/*/migrations; do \
+      if [ -d "$dir" ]; then mkdir -p "/migrations/$dir" && cp -r "$dir/." "/migrations/$dir/" || exit 1; fi; \
+    done
 
 # Production dependencies only. The `node` devDependency that pins Node 24 for npm
 # scripts is dropped here: the runtime image already is Node 24. No package needs
