@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RuleBook, RuleFileError } from './rule-book';
+
+const problemsOf = (input: unknown): string[] => {
+  try {
+    RuleBook.from(input, 'test.yaml');
+  } catch (error) {
+    if (error instanceof RuleFileError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+const base = { version: 1, rules: [{ id: 'otr', version: 1, type: 'ORDER_TO_TRADE_RATIO', severity: 'MEDIUM' }] };
+
+describe('RuleBook', () => {
+  it('loads the shipped defaults with the issue thresholds, tick 0.01 and the three venue closes', () => {
+    const book = RuleBook.load();
+    expect(book.rulesFor('XLON', 'ANY').map((r) => [r.id, r.type, r.version, r.severity, r.parameters])).toEqual([
+      ['wash-trade', 'WASH_TRADE', 1, 'HIGH', { bucketMs: 600_000 }],
+      ['order-to-trade-ratio', 'ORDER_TO_TRADE_RATIO', 1, 'MEDIUM', { windowMs: 1_800_000, maxRatio: 100, minMessages: 200, weights: { NEW: 1, CANCEL: 1, AMEND: 2 } }],
+      ['cancellation-rate', 'CANCELLATION_RATE', 1, 'MEDIUM', { windowMs: 1_800_000, maxCancelRatio: 0.98, minNewOrders: 200 }],
+    ]);
+    expect(book.tickSize('ANY')).toBe(0.01);
+    expect(book.detection.latenessMs).toBe(2000);
+    expect(book.venueClose('XLON')).toEqual({ close: '16:30', timeZone: 'Europe/London' });
+    expect(book.venueClose('XNYS')).toEqual({ close: '16:00', timeZone: 'America/New_York' });
+    expect(book.venueClose('XETR')).toEqual({ close: '17:30', timeZone: 'Europe/Berlin' });
+  });
+
+  it('fills left-out parameters with the rule defaults', () => {
+    expect(RuleBook.from(base).rulesFor('XLON', 'I')[0].parameters).toEqual({ windowMs: 1_800_000, maxRatio: 100, minMessages: 200, weights: { NEW: 1, CANCEL: 1, AMEND: 2 } });
+  });
+
+  it('applies overrides per venue and per instrument class, later ones winning, and can disable a rule', () => {
+    const book = RuleBook.from({
+      ...base,
+      market: { instruments: { ETF1: { class: 'etf', tickSize: 0.005 } } },
+      overrides: [
+        { venue: 'XNYS', rules: { otr: { parameters: { maxRatio: 200 } } } },
+        { venue: 'XNYS', instrumentClass: 'etf', rules: { otr: { severity: 'LOW', version: 2, parameters: { minMessages: 500 } } } },
+        { instrumentClass: 'bond', rules: { otr: { enabled: false } } },
+      ],
+    });
+    expect(book.rulesFor('XLON', 'ETF1')[0].parameters).toMatchObject({ maxRatio: 100, minMessages: 200 });
+    expect(book.rulesFor('XNYS', 'STOCK')[0]).toMatchObject({ severity: 'MEDIUM', version: 1, parameters: { maxRatio: 200, minMessages: 200 } });
+    expect(book.rulesFor('XNYS', 'ETF1')[0]).toMatchObject({ severity: 'LOW', version: 2, parameters: { maxRatio: 200, minMessages: 500 } });
+    expect(book.tickSize('ETF1')).toBe(0.005);
+    const bonds = RuleBook.from({ ...base, market: { instruments: { B1: { class: 'bond' } } }, overrides: [{ instrumentClass: 'bond', rules: { otr: { enabled: false } } }] });
+    expect(bonds.rulesFor('XLON', 'B1')).toEqual([]);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['a negative parameter, by its path', { ...base, rules: [{ ...base.rules[0], parameters: { maxRatio: -1 } }] }, /^rules\[0\]\.parameters\.maxRatio: /],
+    ['a bad override parameter, by the override path', { ...base, overrides: [{ venue: 'X', rules: { otr: { parameters: { minMessages: 'many' } } } }] }, /^overrides\[0\]\.rules\.otr\.parameters\.minMessages: /],
+    ['an unknown severity', { ...base, rules: [{ ...base.rules[0], severity: 'URGENT' }] }, /^rules\[0\]\.severity: /],
+    ['an unknown type', { ...base, rules: [{ ...base.rules[0], type: 'FRONT_RUNNING' }] }, /^rules\[0\]\.type: /],
+    ['a missing version', { ...base, rules: [{ id: 'otr', type: 'ORDER_TO_TRADE_RATIO', severity: 'LOW' }] }, /^rules\[0\]\.version: /],
+    ['a duplicate id', { ...base, rules: [base.rules[0], base.rules[0]] }, /^rules\[1\]\.id: "otr" is used twice/],
+    ['an override of an unknown rule', { ...base, overrides: [{ venue: 'X', rules: { nope: {} } }] }, /^overrides\[0\]\.rules\.nope: no rule has this id/],
+    ['an override matching everything', { ...base, overrides: [{ rules: { otr: {} } }] }, /^overrides\[0\]: must name a venue/],
+    ['a bad close time', { ...base, market: { venues: { XLON: { close: '4:30pm', timeZone: 'Europe/London' } } } }, /^market\.venues\.XLON\.close: must be a local time HH:MM/],
+    ['an unknown time zone', { ...base, market: { venues: { XLON: { close: '16:30', timeZone: 'Europe/Londres' } } } }, /^market\.venues\.XLON\.timeZone: must be an IANA time zone/],
+    ['a zero tick size', { ...base, market: { defaultTickSize: 0 } }, /^market\.defaultTickSize: /],
+    ['a rule type not implemented yet', { ...base, rules: [{ ...base.rules[0], type: 'SPOOFING' }] }, /^rules\[0\]\.type: SPOOFING has no implementation in this version yet/],
+  ])('rejects %s', (_name, input, expected) => {
+    expect(problemsOf(input)).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+  });
+
+  it('names the file when it cannot be read or parsed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    expect(() => RuleBook.load(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml is invalid: cannot be read \(ENOENT\)/);
+    writeFileSync(join(dir, 'bad.yaml'), 'rules: [\n');
+    expect(() => RuleBook.load(join(dir, 'bad.yaml'))).toThrow(/bad\.yaml is invalid: is not valid YAML or JSON/);
+  });
+});

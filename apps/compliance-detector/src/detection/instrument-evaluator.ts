@@ -1,0 +1,134 @@
+import { RuleBook } from '../config/rule-book';
+import type { ConfiguredRule, Finding, MarketFacts } from '../rules/rule';
+import { ruleOf } from '../rules/rule.registry';
+import { emptyAccountWindow, recordInAccount, trimAccountWindow, type AccountWindow } from '../windows/account-window';
+import { byEventTime, type TimedEvent } from '../windows/event-time';
+import type { CompletedTrade, InstrumentState, TradeHalf } from '../windows/instrument-state';
+
+/** How long a FILL waits for the other FILL of its trade (event time) before it is forgotten. */
+const OPEN_TRADE_MS = 60_000;
+
+/** One instrument's share of a batch with the state it needs, as loaded from Redis. */
+export interface InstrumentWork {
+  market: MarketFacts;
+  state: InstrumentState;
+  /** Windows of the accounts the batch and the pending events touch; missing ones start empty. */
+  accounts: Map<string, AccountWindow>;
+  /** New events, duplicates already removed. */
+  incoming: TimedEvent[];
+}
+
+export interface RuleFinding {
+  rule: ConfiguredRule;
+  finding: Finding;
+}
+
+export interface EvaluationResult {
+  findings: RuleFinding[];
+  /** Events accepted into the pending set (their eventIds are remembered). */
+  accepted: TimedEvent[];
+  /** Events older than the watermark: too late to be put in order, skipped. */
+  late: TimedEvent[];
+  /** Events handled by the rules in this call. */
+  released: number;
+  /** Rule evaluations by rule id. */
+  evaluations: Map<string, number>;
+  /** Accounts whose windows changed. */
+  touched: Set<string>;
+}
+
+/**
+ * The in-memory heart of detection for one instrument: takes the batch's events into the
+ * pending set, moves the watermark (newest event time − lateness, or everything when
+ * flushing), hands the events behind it to the shared windows and the rules in event-time
+ * order, and lets the rules close what the watermark passed. Mutates `work.state` and the
+ * account windows; the caller writes them back.
+ */
+export function evaluateInstrument(
+  work: InstrumentWork,
+  rules: ConfiguredRule[],
+  latenessMs: number,
+  options: { flush?: boolean } = {},
+): EvaluationResult {
+  const { state, accounts, market } = work;
+  const result: EvaluationResult = { findings: [], accepted: [], late: [], released: 0, evaluations: new Map(), touched: new Set() };
+
+  for (const timed of work.incoming) {
+    if (state.watermarkMs !== null && timed.tsMs < state.watermarkMs) {
+      result.late.push(timed);
+      continue;
+    }
+    state.pending.push(timed);
+    result.accepted.push(timed);
+    state.maxTsMs = state.maxTsMs === null ? timed.tsMs : Math.max(state.maxTsMs, timed.tsMs);
+  }
+  if (state.maxTsMs === null) return result;
+
+  const target = options.flush ? state.maxTsMs + 1 : state.maxTsMs - latenessMs;
+  if (state.watermarkMs !== null && target <= state.watermarkMs) return result;
+  const watermarkMs = target;
+
+  const ready = state.pending.filter((t) => t.tsMs < watermarkMs).sort(byEventTime);
+  state.pending = state.pending.filter((t) => t.tsMs >= watermarkMs);
+  state.watermarkMs = watermarkMs;
+
+  const emitFor = (rule: ConfiguredRule) => (finding: Finding) => result.findings.push({ rule, finding });
+  for (const { event, tsMs } of ready) {
+    const account = accountOf(accounts, event.accountId);
+    result.touched.add(event.accountId);
+    recordInAccount(account, event, tsMs);
+    const trade = event.eventType === 'FILL' ? pairFill(state, event, tsMs) : undefined;
+    for (const rule of rules) {
+      ruleOf(rule.type).onEvent({ rule: rule as never, event, tsMs, market, account, instrument: state, trade, emit: emitFor(rule) });
+      result.evaluations.set(rule.id, (result.evaluations.get(rule.id) ?? 0) + 1);
+    }
+  }
+  result.released = ready.length;
+
+  // A flush closes everything: the stream is over.
+  const closeAt = options.flush ? Number.MAX_SAFE_INTEGER : watermarkMs;
+  for (const rule of rules) {
+    ruleOf(rule.type).onWatermark?.({ rule: rule as never, watermarkMs: closeAt, market, instrument: state, emit: emitFor(rule) });
+  }
+
+  const keepAfterMs = watermarkMs - RuleBook.lookbackMs(rules) - 1;
+  for (const id of result.touched) trimAccountWindow(accountOf(accounts, id), keepAfterMs);
+  for (const [tradeId, half] of Object.entries(state.openTrades)) {
+    if (half.tsMs < watermarkMs - OPEN_TRADE_MS) delete state.openTrades[tradeId];
+  }
+  return result;
+}
+
+function accountOf(accounts: Map<string, AccountWindow>, accountId: string): AccountWindow {
+  let window = accounts.get(accountId);
+  if (!window) {
+    window = emptyAccountWindow();
+    accounts.set(accountId, window);
+  }
+  return window;
+}
+
+/** Matches a FILL with the other FILL of its trade; the trade counts once, when its second FILL comes. */
+function pairFill(state: InstrumentState, event: TimedEvent['event'], tsMs: number): CompletedTrade | undefined {
+  if (event.eventType !== 'FILL') return undefined;
+  const half: TradeHalf = {
+    side: event.side,
+    orderId: event.orderId,
+    accountId: event.accountId,
+    beneficialOwnerId: event.beneficialOwnerId,
+    ...(event.traderId !== undefined ? { traderId: event.traderId } : {}),
+    qty: event.fillQty,
+    price: event.fillPrice,
+    tsMs,
+  };
+  const other = state.openTrades[event.tradeId];
+  if (!other || other.side === half.side) {
+    // The first FILL of the trade (or a second one on the same side, which cannot complete it).
+    if (!other) state.openTrades[event.tradeId] = half;
+    return undefined;
+  }
+  delete state.openTrades[event.tradeId];
+  state.lastPrice = half.price;
+  const [buy, sell] = half.side === 'BUY' ? [half, other] : [other, half];
+  return { tradeId: event.tradeId, buy, sell, qty: Math.min(buy.qty, sell.qty), price: half.price, tsMs };
+}

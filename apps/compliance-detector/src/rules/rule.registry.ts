@@ -1,0 +1,19 @@
+import type { AlertType } from '@vigil/contracts';
+import { cancellationRateRule } from './cancellation-rate.rule';
+import { orderToTradeRatioRule } from './order-to-trade-ratio.rule';
+import type { Rule } from './rule';
+import { washTradeRule } from './wash-trade.rule';
+
+/** Every implemented rule, by alert type: a new rule is its file plus one line here. */
+export const RULES: Partial<Record<AlertType, Rule<never>>> = {
+  WASH_TRADE: washTradeRule as Rule<never>,
+  ORDER_TO_TRADE_RATIO: orderToTradeRatioRule as Rule<never>,
+  CANCELLATION_RATE: cancellationRateRule as Rule<never>,
+};
+
+/** The implementation of a configured rule (the rule file is checked against RULES when it loads). */
+export function ruleOf(type: AlertType): Rule<never> {
+  const rule = RULES[type];
+  if (!rule) throw new Error(`rule type ${type} has no implementation; the rule file check should have refused it`);
+  return rule;
+}

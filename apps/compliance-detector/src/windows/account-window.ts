@@ -1,0 +1,101 @@
+import type { MarketOrderEvent } from '@vigil/contracts';
+
+/**
+ * One account's order messages on one instrument, in event-time order, as running totals:
+ * `[tsMs, newTotal, amendTotal, cancelTotal, orderId]`. A window's counts are the difference
+ * of two entries found by binary search, so a rule asks "how many in the last 30 min" in
+ * O(log n) however busy the account is.
+ */
+export type MessageEntry = [tsMs: number, news: number, amends: number, cancels: number, orderId: string];
+
+export interface AccountWindow {
+  messages: MessageEntry[];
+  /** Running totals of the messages already trimmed away: the baseline of the first entry. */
+  base: [news: number, amends: number, cancels: number];
+  /** orderId → event time of the order's latest fill. */
+  lastFillMs: Record<string, number>;
+  /** Rule-private state, by rule id. */
+  rules: Record<string, unknown>;
+}
+
+export interface MessageCounts {
+  news: number;
+  amends: number;
+  cancels: number;
+  /** Event time of the first message in the window, undefined when there is none. */
+  firstMs: number | undefined;
+}
+
+export function emptyAccountWindow(): AccountWindow {
+  return { messages: [], base: [0, 0, 0], lastFillMs: {}, rules: {} };
+}
+
+/** Adds a released event to the account's windows (events come in event-time order). */
+export function recordInAccount(window: AccountWindow, event: MarketOrderEvent, tsMs: number): void {
+  if (event.eventType === 'FILL') {
+    window.lastFillMs[event.orderId] = tsMs;
+    return;
+  }
+  const kind = event.eventType === 'NEW' ? 1 : event.eventType === 'AMEND' ? 2 : event.eventType === 'CANCEL' ? 3 : 0;
+  if (kind === 0) return; // REJECT and EXPIRE are the venue's doing, not order messages of the account.
+  const last = window.messages.at(-1);
+  const [news, amends, cancels] = last ? [last[1], last[2], last[3]] : window.base;
+  const entry: MessageEntry = [tsMs, news, amends, cancels, event.orderId];
+  entry[kind] += 1;
+  window.messages.push(entry);
+}
+
+/** Message counts with event time in (toMs - windowMs, toMs]. */
+export function messagesIn(window: AccountWindow, toMs: number, windowMs: number): MessageCounts {
+  const { messages } = window;
+  const end = upperBound(messages, toMs); // first index with ts > toMs
+  const start = upperBound(messages, toMs - windowMs); // first index with ts > toMs - windowMs
+  if (end <= start) return { news: 0, amends: 0, cancels: 0, firstMs: undefined };
+  const before = start > 0 ? messages[start - 1].slice(1, 4) : window.base;
+  const last = messages[end - 1];
+  return {
+    news: last[1] - Number(before[0]),
+    amends: last[2] - Number(before[1]),
+    cancels: last[3] - Number(before[2]),
+    firstMs: messages[start][0],
+  };
+}
+
+/** Distinct orderIds of the messages in (toMs - windowMs, toMs], at most `limit`. */
+export function orderIdsIn(window: AccountWindow, toMs: number, windowMs: number, limit: number): string[] {
+  const ids = new Set<string>();
+  const { messages } = window;
+  for (let i = upperBound(messages, toMs - windowMs); i < messages.length && messages[i][0] <= toMs && ids.size < limit; i++) {
+    ids.add(messages[i][4]);
+  }
+  return [...ids];
+}
+
+/** Orders with a fill in (toMs - windowMs, toMs] (their latest fill is then in it too). */
+export function ordersFilledIn(window: AccountWindow, toMs: number, windowMs: number): string[] {
+  return Object.entries(window.lastFillMs)
+    .filter(([, ms]) => ms > toMs - windowMs && ms <= toMs)
+    .map(([orderId]) => orderId);
+}
+
+/** Forgets what is older than every window that may still ask for it. */
+export function trimAccountWindow(window: AccountWindow, keepAfterMs: number): void {
+  const start = upperBound(window.messages, keepAfterMs);
+  if (start > 0) {
+    const last = window.messages[start - 1];
+    window.base = [last[1], last[2], last[3]];
+    window.messages.splice(0, start);
+  }
+  for (const [orderId, ms] of Object.entries(window.lastFillMs)) if (ms <= keepAfterMs) delete window.lastFillMs[orderId];
+}
+
+function upperBound(messages: MessageEntry[], ms: number): number {
+  let lo = 0;
+  let hi = messages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (messages[mid][0] <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
