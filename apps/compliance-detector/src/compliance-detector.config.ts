@@ -1,10 +1,21 @@
-import { baseServiceConfig } from '@vigil/config';
-import type { z } from 'zod';
+import { baseServiceConfig, env } from '@vigil/config';
+import { z } from 'zod';
 
 /**
- * The compliance-detector's environment: the variables every service reads (see @vigil/config) with
- * its own port as the default. Its own variables join with `.extend({ ... })`.
+ * The compliance-detector's environment: the variables every service reads (see @vigil/config)
+ * with its own port as the default, and its own (README.md "Environment").
  */
-export const complianceDetectorConfig = baseServiceConfig('compliance-detector', 8102);
+export const complianceDetectorConfig = baseServiceConfig('compliance-detector', 8102).extend({
+  // The rule file (YAML or JSON); unset: the shipped rules/default-rules.yaml.
+  VIGIL_DETECTOR_RULES_FILE: env.string('a path to a rule file (YAML or JSON)').optional(),
+  // Prefix of every Redis key of the detector; replay and tests use their own so they never share state.
+  VIGIL_DETECTOR_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:._-]{1,64}$/, 'at most 64 of A-Z a-z 0-9 : . _ - (e.g. "vigil:det:")')
+    .default('vigil:det:'),
+  // An instrument's state expires after this long without events.
+  VIGIL_DETECTOR_STATE_TTL: env.duration().default(7 * 24 * 3_600_000),
+  VIGIL_DETECTOR_MAX_BATCH_MESSAGES: env.int({ min: 1, max: 5000 }).default(500),
+});
 
 export type ComplianceDetectorConfig = z.output<typeof complianceDetectorConfig>;

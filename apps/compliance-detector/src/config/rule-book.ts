@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { ConfiguredRule } from '../rules/rule';
@@ -7,8 +7,17 @@ import { RULES, ruleOf } from '../rules/rule.registry';
 import { ruleFileSchema, type RuleEntry, type RuleFile } from './rule-file.schema';
 import type { VenueClose } from './venue-close';
 
-/** The rule file shipped with the service (apps/compliance-detector/rules/default-rules.yaml). */
-export const DEFAULT_RULES_FILE = join(__dirname, '..', '..', 'rules', 'default-rules.yaml');
+const SHIPPED = join('apps', 'compliance-detector', 'rules', 'default-rules.yaml');
+
+/**
+ * The rule file shipped with the service (apps/compliance-detector/rules/default-rules.yaml):
+ * beside the sources, or, from the build in dist/apps/compliance-detector/src, in the repository
+ * the build sits in.
+ */
+export const DEFAULT_RULES_FILE =
+  [join(__dirname, '..', '..', 'rules', 'default-rules.yaml'), resolve(__dirname, '..', '..', '..', '..', '..', SHIPPED), resolve(SHIPPED)].find((path) =>
+    existsSync(path),
+  ) ?? join(__dirname, '..', '..', 'rules', 'default-rules.yaml');
 
 /** A rule file that cannot be used: every problem, each naming its path in the file. */
 export class RuleFileError extends Error {

@@ -65,10 +65,9 @@ export const ruleFileSchema = z.object({
   detection: z
     .object({
       latenessMs: z.number().int().nonnegative().default(2000),
-      dedupTtlMs: z.number().int().positive().default(86_400_000),
       fingerprintTtlMs: z.number().int().positive().default(604_800_000),
     })
-    .default({ latenessMs: 2000, dedupTtlMs: 86_400_000, fingerprintTtlMs: 604_800_000 }),
+    .default({ latenessMs: 2000, fingerprintTtlMs: 604_800_000 }),
   rules: z.array(ruleEntrySchema).min(1),
   overrides: z.array(ruleOverrideSchema).default([]),
 });
