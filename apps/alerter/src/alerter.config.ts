@@ -1,10 +1,26 @@
-import { baseServiceConfig } from '@vigil/config';
-import type { z } from 'zod';
+import { baseServiceConfig, env } from '@vigil/config';
+import { z } from 'zod';
 
 /**
  * The alerter's environment: the variables every service reads (see @vigil/config) with
- * its own port as the default. Its own variables join with `.extend({ ... })`.
+ * its own port as the default, and its own.
  */
-export const alerterConfig = baseServiceConfig('alerter', 8103);
+export const alerterConfig = baseServiceConfig('alerter', 8103).extend({
+  // How long a new incident waits for more alerts of its group before the first page.
+  VIGIL_ALERTER_GROUP_WAIT: env.duration().default(30_000),
+  // How often a still-triggered incident is paged again.
+  VIGIL_ALERTER_REPEAT_INTERVAL: env.duration().default(4 * 3600_000),
+  // Routing, receivers and escalation policies (YAML); default apps/alerter/routing.yaml.
+  VIGIL_ALERTER_ROUTING_FILE: z.string().optional(),
+  // How often due notifications, escalations and delivery retries are polled.
+  VIGIL_ALERTER_POLL_INTERVAL: env.duration().default(500),
+  // First retry delay of a delivery (doubling, capped at 5 min) and the attempts before it is given up.
+  VIGIL_ALERTER_RETRY_BASE: env.duration().default(1_000),
+  VIGIL_ALERTER_MAX_ATTEMPTS: env.int({ min: 1, max: 100 }).default(8),
+  VIGIL_ALERTER_RECEIVER_TIMEOUT: env.duration().default(5_000),
+  VIGIL_ALERTER_AUTH_ISSUER: env.string().default('vigil-auth-gateway'),
+  VIGIL_ALERTER_AUTH_AUDIENCE: env.string().default('alerter'),
+  VIGIL_ALERTER_AUTH_JWKS_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8080/.well-known/jwks.json'),
+});
 
 export type AlerterConfig = z.output<typeof alerterConfig>;

@@ -2,7 +2,7 @@ import { loadConfig } from '@vigil/config';
 import { KafkaAdmin } from '@vigil/kafka';
 import { createLogger } from '@vigil/observability';
 import { startService } from '@vigil/service';
-import { infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
+import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
 import { AppModule } from './app.module';
 import { alerterConfig } from './alerter.config';
 
@@ -11,7 +11,8 @@ import { alerterConfig } from './alerter.config';
 describe('alerter service', () => {
   it('creates its topics, becomes ready with postgres, kafka and the registry checked, serves its metrics, and stops cleanly', async () => {
     const prefix = testPrefix();
-    const config = loadConfig(alerterConfig, { ...process.env, ...serviceEnv(infraEnv(), prefix), VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
+    const db = await createThrowawayDatabase();
+    const config = loadConfig(alerterConfig, { ...process.env, ...serviceEnv(infraEnv(), prefix), VIGIL_DATABASE_URL: db.url, VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
     const service = await startService({ name: 'alerter', module: AppModule, config, logger: createLogger('alerter', 'silent') });
     try {
       let readyz = await fetch(`${service.url}/readyz`);
@@ -22,7 +23,7 @@ describe('alerter service', () => {
       }
       expect({ status: readyz.status, body: await readyz.json() }).toEqual({
         status: 200,
-        body: { status: 'ok', checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' }, 'schema-registry': { status: 'ok' } } },
+        body: { status: 'ok', checks: { postgres: { status: 'ok' }, migrations: { status: 'ok' }, kafka: { status: 'ok' }, 'schema-registry': { status: 'ok' } } },
       });
 
       const expected: Record<string, number> = {
@@ -46,6 +47,7 @@ describe('alerter service', () => {
       expect(metrics).toMatch(/^process_cpu_user_seconds_total\{service="alerter"\} /m);
     } finally {
       expect(await service.stop('test')).toBe(0);
+      await db.drop();
     }
   });
 });

@@ -1,15 +1,56 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '@vigil/auth';
 import { TOPICS } from '@vigil/contracts';
-import { HEALTH_CHECKS, KafkaModule, PostgresModule } from '@vigil/service';
+import { HEALTH_CHECKS, KafkaModule, PostgresModule, SERVICE_CONFIG } from '@vigil/service';
+import type { AlerterConfig } from './alerter.config';
+import { AlerterBootstrap } from './alerter.bootstrap';
+import { AlerterConsumer } from './alerter.consumer';
 import { alerterHealthChecks } from './alerter.health';
+import { AlerterMetrics } from './alerter.metrics';
+import { AlertsController } from './api/alerts.controller';
+import { IncidentsController } from './api/incidents.controller';
+import { SilencesController } from './api/silences.controller';
+import { AuditRecorder, SERVICE } from './audit/audit-recorder';
+import { AuditModule } from './audit/audit.module';
+import { IncidentService } from './incidents/incident.service';
+import { AlertmanagerWebhookController } from './ingest/alertmanager-webhook.controller';
+import { IngestService } from './ingest/ingest.service';
+import { ReceiverRegistry } from './receivers/receiver-registry';
+import { Routing } from './routing/routing';
+import { routingProvider } from './routing/routing.provider';
+import { SilenceService } from './silences/silence.service';
+import { AlerterWorker } from './worker/alerter.worker';
 
 @Module({
   imports: [
     PostgresModule,
     // Its topics (ARCHITECTURE.md), created at start-up; each consumed one with its .dlq.
     KafkaModule.forService({ consumes: [TOPICS.complianceAlerts, TOPICS.securityIncidents], produces: [TOPICS.auditEvents] }),
+    // The gateway's tokens (JWKS), the shipped RBAC policy, every decision audited to audit.events.v1.
+    AuditModule,
+    AuthModule.forRootAsync({
+      imports: [AuditModule],
+      inject: [SERVICE_CONFIG, AuditRecorder],
+      useFactory: (config: AlerterConfig, auditSink: AuditRecorder) => ({
+        service: SERVICE,
+        verifier: { issuer: config.VIGIL_ALERTER_AUTH_ISSUER, audience: config.VIGIL_ALERTER_AUTH_AUDIENCE, keys: { jwksUrl: config.VIGIL_ALERTER_AUTH_JWKS_URL } },
+        auditSink,
+      }),
+    }),
   ],
-  providers: [alerterHealthChecks],
+  controllers: [AlertmanagerWebhookController, AlertsController, IncidentsController, SilencesController],
+  providers: [
+    alerterHealthChecks,
+    AlerterBootstrap,
+    AlerterMetrics,
+    routingProvider,
+    { provide: ReceiverRegistry, inject: [Routing], useFactory: (routing: Routing) => new ReceiverRegistry(routing) },
+    IngestService,
+    IncidentService,
+    SilenceService,
+    AlerterConsumer,
+    AlerterWorker,
+  ],
   exports: [HEALTH_CHECKS],
 })
 export class AppModule {}
