@@ -28,6 +28,10 @@ export class GlobalCheckpointer {
   async run(): Promise<CommittedCheckpoint | undefined> {
     const { pool, signer, originPrefix, role } = this.options;
     const client = await pool.connect();
+    // See LogAppender: a lost connection must not end the process, and its client is destroyed.
+    let lost: Error | undefined;
+    const onError = (error: Error) => (lost = error);
+    client.on('error', onError);
     try {
       await client.query('begin');
       if (role) await client.query(`set local role ${role}`);
@@ -73,9 +77,11 @@ export class GlobalCheckpointer {
       return { logId: GLOBAL_LOG_ID, origin: log.rows[0]!.origin, treeSize: range.size, rootHash, note, createdAt: now };
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
+      lost ??= error instanceof Error ? error : undefined;
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(lost);
     }
   }
 

@@ -80,6 +80,11 @@ export class LogAppender {
     const baseTopic = topic.startsWith(this.options.topicPrefix) ? topic.slice(this.options.topicPrefix.length) : topic;
     const logId = logIdOf(baseTopic, partition);
     const client = await this.options.pool.connect();
+    // A connection lost while checked out (Postgres restarting) emits 'error' on the client; the
+    // query in flight rejects anyway, so listening here keeps it from ending the process.
+    let lost: Error | undefined;
+    const onError = (error: Error) => (lost = error);
+    client.on('error', onError);
     try {
       await client.query('begin');
       if (this.options.role) await client.query(`set local role ${this.options.role}`);
@@ -90,9 +95,12 @@ export class LogAppender {
       // The in-memory range may be ahead of what committed: rebuild it next time.
       this.ranges.delete(logId);
       await client.query('rollback').catch(() => undefined);
+      lost ??= error instanceof Error ? error : undefined;
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A client that failed is destroyed rather than returned to the pool.
+      client.release(lost);
     }
   }
 

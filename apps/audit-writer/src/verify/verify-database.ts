@@ -14,6 +14,8 @@ const PAGE = 5000;
  */
 export async function verifyDatabase(url: string, key: NoteVerifier | string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const client = new Client({ connectionString: url, application_name: 'vigil audit verify' });
+  // A lost connection rejects the query in flight; without a listener it would also end the process.
+  client.on('error', () => undefined);
   await client.connect();
   const exists = await client.query("select to_regclass('audit.logs') is not null as ok");
   if (!exists.rows[0].ok) {
