@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
-# The two outside tools the test suite uses, installed only when missing:
-#   kcat     (librdkafka) — the independent Kafka client of the interop tests;
-#   promtool (Debian's prometheus package) — validates every service's /metrics.
-# promtool is unpacked into .vigil/tools rather than installed: the package would also
-# install and start a Prometheus server. Needs root and Debian's package archive; without
+# The outside tools the test suite uses, installed only when missing:
+#   kcat         (librdkafka) — the independent Kafka client of the interop tests;
+#   promtool     (Debian's prometheus package) — validates every service's /metrics;
+#   alertmanager (Debian's prometheus-alertmanager package) — the real Alertmanager the
+#                alerter's tests post to and receive webhooks from.
+# promtool and alertmanager are unpacked into .vigil/tools rather than installed: the
+# packages would also install and start a Prometheus server / an Alertmanager daemon. Needs root and Debian's package archive; without
 # them it names what to install and exits 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PROMTOOL_DIR=.vigil/tools/prometheus
-need_kcat=0; need_promtool=0
+ALERTMANAGER_DIR=.vigil/tools/alertmanager
+need_kcat=0; need_promtool=0; need_alertmanager=0
 command -v kcat >/dev/null 2>&1 || need_kcat=1
 if ! command -v promtool >/dev/null 2>&1 && [ ! -x "$PROMTOOL_DIR/usr/bin/promtool" ]; then need_promtool=1; fi
-[ $need_kcat = 0 ] && [ $need_promtool = 0 ] && exit 0
+# Debian's build reads its notification templates from this fixed path, so they go there too.
+AM_TEMPLATES=/usr/share/prometheus/alertmanager
+if [ ! -x "$ALERTMANAGER_DIR/usr/bin/prometheus-alertmanager" ] || [ ! -f "$AM_TEMPLATES/default.tmpl" ]; then need_alertmanager=1; fi
+[ $need_kcat = 0 ] && [ $need_promtool = 0 ] && [ $need_alertmanager = 0 ] && exit 0
 
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "test tools: missing$([ $need_kcat = 1 ] && echo ' kcat')$([ $need_promtool = 1 ] && echo ' promtool');" \
-       "install the Debian packages kcat and prometheus (or put promtool in $PROMTOOL_DIR/usr/bin)" >&2
+  echo "test tools: missing$([ $need_kcat = 1 ] && echo ' kcat')$([ $need_promtool = 1 ] && echo ' promtool')$([ $need_alertmanager = 1 ] && echo ' alertmanager');" \
+       "install the Debian packages kcat and prometheus (or put promtool in $PROMTOOL_DIR/usr/bin)" \
+       "and unpack prometheus-alertmanager's binary into $ALERTMANAGER_DIR/usr/bin" >&2
   exit 1
 fi
 
@@ -32,5 +39,14 @@ if [ $need_promtool = 1 ]; then
   (cd "$debs" && apt-get download -qq prometheus)
   mkdir -p "$PROMTOOL_DIR"
   dpkg-deb --fsys-tarfile "$debs"/prometheus_*.deb | tar -x -C "$PROMTOOL_DIR" ./usr/bin/promtool
+  rm -rf "$debs"
+fi
+if [ $need_alertmanager = 1 ]; then
+  echo "test tools: unpacking alertmanager from the prometheus-alertmanager package into $ALERTMANAGER_DIR (templates into $AM_TEMPLATES)"
+  debs=$(mktemp -d)
+  (cd "$debs" && apt-get download -qq prometheus-alertmanager)
+  mkdir -p "$ALERTMANAGER_DIR"
+  dpkg-deb --fsys-tarfile "$debs"/prometheus-alertmanager_*.deb | tar -x -C "$ALERTMANAGER_DIR" ./usr/bin/prometheus-alertmanager
+  dpkg-deb --fsys-tarfile "$debs"/prometheus-alertmanager_*.deb | tar -x -C / ./usr/share/prometheus/alertmanager/default.tmpl ./usr/share/prometheus/alertmanager/email.tmpl
   rm -rf "$debs"
 fi
