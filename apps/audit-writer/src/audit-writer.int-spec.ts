@@ -43,6 +43,7 @@ beforeAll(async () => {
   pool = new Pool({ connectionString: db.url, max: 2 });
   const keyFile = path.join(dir, 'signer.key');
   writeFileSync(keyFile, keys.signerKey, { mode: 0o600 });
+  writeFileSync(path.join(dir, 'verifier.key'), `${keys.verifierKey}\n`);
   const config = loadConfig(auditWriterConfig, {
     ...process.env,
     ...serviceEnv(infraEnv(), prefix),
@@ -156,6 +157,11 @@ it('logs every produced event exactly once, signs and publishes checkpoints, ser
     const out = await capture(() => vigilAudit(['verify', '--bundle', bundle, '--key', keys.verifierKey]));
     expect(out).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`verified ${allLogs.length} logs, 24\\d entries`)) });
     expect(await capture(() => vigilAudit(['verify', '--database', db.url, '--key', keys.verifierKey]))).toMatchObject({ code: 0 });
+
+    // A backup of every log through the CLI verifies the same way.
+    const backup = path.join(dir, 'backup.jsonl');
+    expect(await capture(() => vigilAudit(['export', '--database', db.url, '--out', backup]))).toMatchObject({ code: 0, stdout: expect.stringContaining(`exported ${biggest.logId} entries 0..`) });
+    expect(await capture(() => vigilAudit(['verify', '--bundle', backup, '--key', `@${path.join(dir, 'verifier.key')}`]))).toMatchObject({ code: 0 });
 
     // A partial bundle (from a checkpointed size) verifies from its signed starting state.
     const partial = path.join(dir, 'partial.jsonl');
