@@ -155,10 +155,19 @@ export class LogAppender {
       offsets.push(record.offset.toString());
       eventIds.push(record.value.eventId);
     }
+    // The leaf bytes and hashes travel as two bytea parameters cut apart in SQL: about twice as
+    // fast as bytea[] arrays, whose text form the client builds and the server parses per element.
+    const starts: number[] = [];
+    let at = 1;
+    for (const entry of entries) {
+      starts.push(at);
+      at += entry.length;
+    }
     await client.query(
       `insert into audit.entries (log_id, seq, leaf_hash, entry, arrived_at, source_offset, event_id)
-       select $1, s, h, e, $5, o, id from unnest($2::bigint[], $3::bytea[], $4::bytea[], $6::bigint[], $7::text[]) as t(s, h, e, o, id)`,
-      [logId, seqs, leafHashes, entries, arrivedAt, offsets, eventIds],
+       select $1, s, substring($3::bytea from (k::int - 1) * 32 + 1 for 32), substring($4::bytea from b for n), $5, o, id
+         from unnest($2::bigint[], $6::int[], $7::int[], $8::bigint[], $9::text[]) with ordinality as t(s, b, n, o, id, k)`,
+      [logId, seqs, Buffer.concat(leafHashes), Buffer.concat(entries), arrivedAt, starts, entries.map((e) => e.length), offsets, eventIds],
     );
     await client.query(
       `insert into audit.nodes (log_id, level, idx, hash) select $1, l, i, h from unnest($2::smallint[], $3::bigint[], $4::bytea[]) as t(l, i, h)`,
