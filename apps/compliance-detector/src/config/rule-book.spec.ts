@@ -22,6 +22,7 @@ describe('RuleBook', () => {
       ['wash-trade', 'WASH_TRADE', 1, 'HIGH', { bucketMs: 600_000 }],
       ['order-to-trade-ratio', 'ORDER_TO_TRADE_RATIO', 1, 'MEDIUM', { windowMs: 1_800_000, maxRatio: 100, minMessages: 200, weights: { NEW: 1, CANCEL: 1, AMEND: 2 } }],
       ['cancellation-rate', 'CANCELLATION_RATE', 1, 'MEDIUM', { windowMs: 1_800_000, maxCancelRatio: 0.98, minNewOrders: 200 }],
+      ['quote-stuffing', 'QUOTE_STUFFING', 1, 'HIGH', { windowMs: 1000, minMessages: 100, minCancelledShare: 0.9, maxMedianLifetimeMs: 50, bucketMs: 60_000, trackOrdersMs: 10_000 }],
     ]);
     expect(book.tickSize('ANY')).toBe(0.01);
     expect(book.detection.latenessMs).toBe(2000);

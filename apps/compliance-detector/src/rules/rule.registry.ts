@@ -1,6 +1,7 @@
 import type { AlertType } from '@vigil/contracts';
 import { cancellationRateRule } from './cancellation-rate.rule';
 import { orderToTradeRatioRule } from './order-to-trade-ratio.rule';
+import { quoteStuffingRule } from './quote-stuffing.rule';
 import type { Rule } from './rule';
 import { washTradeRule } from './wash-trade.rule';
 
@@ -9,6 +10,7 @@ export const RULES: Partial<Record<AlertType, Rule<never>>> = {
   WASH_TRADE: washTradeRule as Rule<never>,
   ORDER_TO_TRADE_RATIO: orderToTradeRatioRule as Rule<never>,
   CANCELLATION_RATE: cancellationRateRule as Rule<never>,
+  QUOTE_STUFFING: quoteStuffingRule as Rule<never>,
 };
 
 /** The implementation of a configured rule (the rule file is checked against RULES when it loads). */

@@ -99,3 +99,19 @@ function upperBound(messages: MessageEntry[], ms: number): number {
   }
   return lo;
 }
+
+export type MessageKind = 'NEW' | 'AMEND' | 'CANCEL';
+
+/** The messages with event time in (toMs - windowMs, toMs], oldest first. */
+export function messageListIn(window: AccountWindow, toMs: number, windowMs: number): { tsMs: number; kind: MessageKind; orderId: string }[] {
+  const { messages } = window;
+  const list: { tsMs: number; kind: MessageKind; orderId: string }[] = [];
+  const start = upperBound(messages, toMs - windowMs);
+  for (let i = start; i < messages.length && messages[i][0] <= toMs; i++) {
+    const [news, amends] = i > 0 ? messages[i - 1].slice(1, 4) : window.base;
+    const entry = messages[i];
+    const kind: MessageKind = entry[1] !== Number(news) ? 'NEW' : entry[2] !== Number(amends) ? 'AMEND' : 'CANCEL';
+    list.push({ tsMs: entry[0], kind, orderId: entry[4] });
+  }
+  return list;
+}
