@@ -25,12 +25,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
+// The benchmark drives the audit-writer's own classes in process (as bench/alerter.ts does).
+/* eslint-disable @nx/enforce-module-boundaries */
 import { checkpointKeyFrom } from '../apps/audit-writer/src/checkpoint/signing-key';
 import { LogAppender, type SourceRecord } from '../apps/audit-writer/src/log/log-appender';
 import { LogReader } from '../apps/audit-writer/src/log/log-reader';
 import { isStoredLevel } from '../apps/audit-writer/src/log/node-strata';
 import { migrateAudit } from '../apps/audit-writer/src/migrate';
 import { verifyDatabase } from '../apps/audit-writer/src/verify/verify-database';
+/* eslint-enable @nx/enforce-module-boundaries */
 
 const EVENTS = Number(process.env['BENCH_AUDIT_EVENTS'] ?? 100_000);
 const BATCH = Number(process.env['BENCH_AUDIT_BATCH'] ?? 5000);
