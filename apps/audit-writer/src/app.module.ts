@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '@vigil/auth';
 import { TOPICS } from '@vigil/contracts';
-import { HEALTH_CHECKS, KafkaModule, PostgresModule } from '@vigil/service';
+import { HEALTH_CHECKS, KafkaModule, PostgresModule, SERVICE_CONFIG } from '@vigil/service';
+import { AuditEventSink, AuditEventSinkModule } from './api/audit-event-sink';
 import { LogsController } from './api/logs.controller';
 import { AuditWriterConsumer } from './audit-writer.consumer';
+import type { AuditWriterConfig } from './audit-writer.config';
 import { auditWriterHealthChecks } from './audit-writer.health';
 import { checkpointKeyProvider } from './checkpoint/checkpoint-key.provider';
 import { GlobalCheckpointService } from './checkpoint/global-checkpoint.service';
@@ -12,6 +15,17 @@ import { GlobalCheckpointService } from './checkpoint/global-checkpoint.service'
     PostgresModule,
     // Its topics (ARCHITECTURE.md), created at start-up; each consumed one with its .dlq.
     KafkaModule.forService({ consumes: [TOPICS.auditEvents, TOPICS.marketOrders], produces: [TOPICS.auditCheckpoints, TOPICS.securityIncidents] }),
+    // The gateway's tokens (JWKS), the shipped RBAC policy (auditor: audit:read, audit:export), every decision audited.
+    AuditEventSinkModule,
+    AuthModule.forRootAsync({
+      imports: [AuditEventSinkModule],
+      inject: [SERVICE_CONFIG, AuditEventSink],
+      useFactory: (config: AuditWriterConfig, auditSink: AuditEventSink) => ({
+        service: 'audit-writer',
+        verifier: { issuer: config.VIGIL_AUDIT_AUTH_ISSUER, audience: config.VIGIL_AUDIT_AUTH_AUDIENCE, keys: { jwksUrl: config.VIGIL_AUDIT_AUTH_JWKS_URL } },
+        auditSink,
+      }),
+    }),
   ],
   controllers: [LogsController],
   providers: [auditWriterHealthChecks, checkpointKeyProvider, AuditWriterConsumer, GlobalCheckpointService],

@@ -16,6 +16,10 @@ export const auditWriterConfig = baseServiceConfig('audit-writer', 8104).extend(
   VIGIL_AUDIT_MAX_BATCH_BYTES: env.int({ min: 1024, max: 256 * 1024 * 1024 }).default(4 * 1024 * 1024),
   // How long a fetch waits for records before a smaller batch goes ahead: the time bound of a batch.
   VIGIL_AUDIT_MAX_WAIT: env.duration().default(500),
+  // The gateway's access tokens: who issues them, for whom, where its public keys are.
+  VIGIL_AUDIT_AUTH_ISSUER: env.string().default('vigil-auth-gateway'),
+  VIGIL_AUDIT_AUTH_AUDIENCE: env.string().default('audit-writer'),
+  VIGIL_AUDIT_AUTH_JWKS_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8080/.well-known/jwks.json'),
   // How often a global leaf and checkpoint over all partition logs' heads is made ('0ms' turns it off).
   VIGIL_AUDIT_GLOBAL_CHECKPOINT_INTERVAL: env.duration().default(60_000),
 });

@@ -1,5 +1,6 @@
 import { BadRequestException, Controller, Get, HttpException, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '@vigil/auth';
 import { PG_POOL } from '@vigil/service';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
@@ -8,11 +9,13 @@ import type { CheckpointKey } from '../checkpoint/signing-key';
 import { LogQueryError, LogReader } from '../log/log-reader';
 import { writeBundle } from '../verify/bundle';
 
+// One guard per route (a class-level guard would run, and audit, twice on the export route).
+const READ = RequirePermission('audit:read', { resource: (req) => `audit-log:${req.params['logId'] ?? '*'}` });
+
 /**
- * The audit logs over HTTP, read-only. RBAC: every route here needs the `auditor` role
- * (permission `audit:read`). When the auth guard of libs/auth is wired into the services,
- * it goes on this class — `@RequirePermission('audit:read')` — and nowhere else; until then
- * these routes are reachable only on 127.0.0.1 and behind the gateway.
+ * The audit logs over HTTP, read-only, behind libs/auth's guard: a gateway token whose roles
+ * grant `audit:read` (the `auditor` role does), and `audit:export` with a fresh MFA step-up
+ * for bundles. Every decision is audited on audit.events.v1.
  */
 @ApiTags('audit logs')
 @Controller('v1/logs')
@@ -27,6 +30,7 @@ export class LogsController {
   }
 
   @Get()
+  @READ
   @ApiOperation({ summary: 'Every log (one per source topic-partition) with its size, origin and the verifier key' })
   @ApiOkResponse({ description: '{ verifierKey, logs: [{ logId, origin, treeSize, createdAt }] }' })
   async list() {
@@ -34,6 +38,7 @@ export class LogsController {
   }
 
   @Get(':logId/checkpoint')
+  @READ
   @ApiOperation({ summary: 'The latest signed checkpoint (C2SP tlog-checkpoint note) of a log' })
   @ApiParam({ name: 'logId', example: 'audit.events.v1-0' })
   @ApiOkResponse({ description: '{ logId, treeSize, rootHash (base64), note, createdAt }' })
@@ -42,6 +47,7 @@ export class LogsController {
   }
 
   @Get(':logId/entries/:seq')
+  @READ
   @ApiOperation({ summary: 'One entry by sequence number: its leaf bytes (base64), leaf hash and source' })
   @ApiOkResponse({ description: '{ logId, seq, leafHash, entry, arrivedAt, sourceOffset, eventId }' })
   entry(@Param('logId') logId: string, @Param('seq') seq: string) {
@@ -49,6 +55,7 @@ export class LogsController {
   }
 
   @Get(':logId/proofs/inclusion')
+  @READ
   @ApiOperation({ summary: 'Inclusion proof (RFC 9162 §2.1.3) of a leaf, by index or leaf hash, for a tree size (default: the latest)' })
   @ApiQuery({ name: 'index', required: false })
   @ApiQuery({ name: 'leafHash', required: false, description: 'base64 or hex of the 32-byte leaf hash' })
@@ -64,6 +71,7 @@ export class LogsController {
   }
 
   @Get(':logId/proofs/consistency')
+  @READ
   @ApiOperation({ summary: 'Consistency proof (RFC 9162 §2.1.4) between two tree sizes; from must be at least 1' })
   @ApiQuery({ name: 'from' })
   @ApiQuery({ name: 'to', required: false })
@@ -76,6 +84,7 @@ export class LogsController {
   }
 
   @Get(':logId/export')
+  @RequirePermission('audit:export', { resource: (req) => `audit-log:${req.params['logId']}` })
   @ApiOperation({ summary: 'A bundle (JSON lines) of entries from..to with their checkpoints, verifiable offline with "vigil audit verify --bundle"' })
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
