@@ -4,7 +4,7 @@ import { createLogger } from '@vigil/observability';
 import { startService } from '@vigil/service';
 import { generateNoteKeys } from '@vigil/merkle';
 import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppModule } from './app.module';
@@ -18,7 +18,8 @@ describe('audit-writer service', () => {
     const prefix = testPrefix();
     const db = await createThrowawayDatabase();
     await migrateAudit(db.url);
-    const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'vigil-audit-')), 'signer.key');
+    const keyDir = mkdtempSync(path.join(tmpdir(), 'vigil-audit-'));
+    const keyFile = path.join(keyDir, 'signer.key');
     writeFileSync(keyFile, generateNoteKeys('vigil.audit.test').signerKey, { mode: 0o600 });
     const config = loadConfig(auditWriterConfig, {
       ...process.env,
@@ -64,6 +65,7 @@ describe('audit-writer service', () => {
     } finally {
       expect(await service.stop('test')).toBe(0);
       await db.drop();
+      rmSync(keyDir, { recursive: true, force: true });
     }
   });
 });

@@ -15,7 +15,7 @@ import { generateNoteKeys, leafHash, verifyCheckpoint, verifyConsistency, verify
 import { createLogger } from '@vigil/observability';
 import { startService, type RunningService } from '@vigil/service';
 import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -78,6 +78,7 @@ afterAll(async () => {
   await pool?.end();
   await db?.drop();
   await new Promise((resolve) => jwks?.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {

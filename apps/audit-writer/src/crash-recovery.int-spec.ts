@@ -25,13 +25,15 @@ const keys = generateNoteKeys('vigil.audit.crash');
 let db: ThrowawayDatabase;
 let pool: Pool;
 let env: Record<string, string>;
+let keyDir: string | undefined;
 
 beforeAll(async () => {
   execFileSync(path.join(root, 'node_modules/.bin/nx'), ['run', 'audit-writer:build'], { cwd: root, stdio: 'ignore' });
   db = await createThrowawayDatabase();
   await migrateAudit(db.url);
   pool = new Pool({ connectionString: db.url, max: 2 });
-  const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'vigil-audit-crash-')), 'signer.key');
+  keyDir = mkdtempSync(path.join(tmpdir(), 'vigil-audit-crash-'));
+  const keyFile = path.join(keyDir, 'signer.key');
   writeFileSync(keyFile, keys.signerKey, { mode: 0o600 });
   env = {
     ...(process.env as Record<string, string>),
@@ -47,6 +49,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   rmSync(path.join(tmpdir(), `vigil-audit-writer-${prefix}log`), { force: true });
+  if (keyDir) rmSync(keyDir, { recursive: true, force: true });
   await pool?.end();
   await db?.drop();
 });
