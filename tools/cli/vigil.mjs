@@ -4,6 +4,7 @@
 // each other. Adding a command is one line in COMMANDS.
 //
 //   npx vigil audit verify --key <verifier key> --database <url> | --bundle <file>
+//   npx vigil bootstrap-admin --username <name> [--password-file <file>]   (else the password from stdin)
 //
 // The entry is (re)built with `nx run <project>:build` when it is missing or older than the
 // sources it is built from.
@@ -16,13 +17,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 /** command → the project that ships it and its built entry (relative to the workspace root). */
 const COMMANDS = {
+  'bootstrap-admin': { project: 'auth-gateway', entry: 'dist/apps/auth-gateway/src/cli/bootstrap-admin.js', about: 'create the first admin (once; password from stdin or --password-file)' },
   audit: { project: 'audit-writer', entry: 'dist/apps/audit-writer/src/cli/vigil-audit.js', about: 'verify, export and key tools of the tamper-evident audit log' },
   // replay:   { project: 'compliance-detector', entry: 'dist/apps/compliance-detector/src/cli/replay.js', about: '...' },
   // simulate: { project: 'compliance-detector', entry: 'dist/apps/compliance-detector/src/cli/simulate.js', about: '...' },
 };
 
 function usage(stream) {
-  stream.write(`usage: vigil <command> [args...]\n\n${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.about}`).join('\n')}\n`);
+  stream.write(`usage: vigil <command> [args...]\n\n${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(16)} ${c.about}`).join('\n')}\n`);
 }
 
 function newestSource(dir) {
