@@ -3,6 +3,7 @@ import { AuthModule } from '@vigil/auth';
 import { TOPICS } from '@vigil/contracts';
 import { HEALTH_CHECKS, KafkaModule, PostgresModule, SERVICE_CONFIG } from '@vigil/service';
 import { AuditEventSink, AuditEventSinkModule } from './api/audit-event-sink';
+import { AuditSchemaMigration } from './audit-schema.migration';
 import { LogsController } from './api/logs.controller';
 import { AuditWriterConsumer } from './audit-writer.consumer';
 import type { AuditWriterConfig } from './audit-writer.config';
@@ -28,7 +29,7 @@ import { GlobalCheckpointService } from './checkpoint/global-checkpoint.service'
     }),
   ],
   controllers: [LogsController],
-  providers: [auditWriterHealthChecks, checkpointKeyProvider, AuditWriterConsumer, GlobalCheckpointService],
+  providers: [AuditSchemaMigration, auditWriterHealthChecks, checkpointKeyProvider, AuditWriterConsumer, GlobalCheckpointService],
   exports: [HEALTH_CHECKS],
 })
 export class AppModule {}

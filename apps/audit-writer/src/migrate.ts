@@ -5,6 +5,8 @@ import { migrate } from '@vigil/database';
 import { Pool } from 'pg';
 import { auditWriterConfig } from './audit-writer.config';
 
+export const AUDIT_SCHEMA = 'audit';
+
 /** apps/audit-writer/migrations, from the sources (src/) or the build (dist/apps/audit-writer/src/). */
 export function migrationsDir(): string {
   const candidates = [path.resolve(__dirname, '../migrations'), path.resolve(__dirname, '../../../../apps/audit-writer/migrations')];
@@ -17,7 +19,7 @@ export function migrationsDir(): string {
 export async function migrateAudit(databaseUrl: string): Promise<string[]> {
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   try {
-    return await migrate({ pool, schema: 'audit', dir: migrationsDir() });
+    return await migrate({ pool, schema: AUDIT_SCHEMA, dir: migrationsDir() });
   } finally {
     await pool.end();
   }
