@@ -124,7 +124,7 @@ const registryUrl = process.env.VIGIL_SCHEMA_REGISTRY_URL || (infraArgs.includes
 
 // The vault's master key, the gateway's seed key and the audit log's signing key for the
 // local stack: made once under .vigil/keys unless the environment names its own.
-const devKeys = devKeyEnv();
+const devKeys = devKeyEnv(path.join(stateDir, 'keys'));
 
 function serviceEnv(svc) {
   // Each service gets its own port and client id, whatever the shell has set for them.

@@ -200,8 +200,19 @@ describe('docker-compose.yml', () => {
       expect(loopback).toEqual([]);
     });
 
-    it('sets only variables that libs/config or COMMON.md know', () => {
-      expect(Object.keys(env(name)).filter((key) => !KNOWN_VARIABLES.has(key))).toEqual([]);
+    it('sets only variables that libs/config, COMMON.md or the service itself know', () => {
+      const own = new Set(sourceFiles(`apps/${name}/src`).flatMap((file) => readRepoFile(file).match(/\bVIGIL_[A-Z0-9_]+\b/g) ?? []));
+      expect(Object.keys(env(name)).filter((key) => !KNOWN_VARIABLES.has(key) && !own.has(key))).toEqual([]);
+    });
+
+    it('points every *_FILE variable into a volume mounted in the container', () => {
+      const mounts = ((compose.services[name]?.volumes ?? []) as unknown[])
+        .map((volume) => (typeof volume === 'string' ? volume.split(':')[1] : undefined))
+        .filter((target): target is string => Boolean(target));
+      const files = Object.entries(env(name)).filter(([key]) => key.endsWith('_FILE'));
+      for (const [key, file] of files) {
+        expect({ key, mounted: mounts.some((target) => file.startsWith(`${target}/`)) }).toEqual({ key, mounted: true });
+      }
     });
 
     it('starts once its dependencies are healthy', () => {
