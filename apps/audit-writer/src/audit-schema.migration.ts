@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { migrate } from '@vigil/database';
+import { migrate, serviceMigrationsDir } from '@vigil/database';
 import { PG_POOL, SERVICE_LOGGER } from '@vigil/service';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { AUDIT_SCHEMA, migrationsDir } from './migrate';
+import { AUDIT_SCHEMA } from './migrate';
 
 /**
  * Applies the audit schema's migrations when the service starts, before the consumer and
@@ -19,6 +19,6 @@ export class AuditSchemaMigration implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await migrate({ pool: this.pool, schema: AUDIT_SCHEMA, dir: migrationsDir(), logger: this.logger });
+    await migrate({ pool: this.pool, schema: AUDIT_SCHEMA, dir: serviceMigrationsDir('audit-writer', __dirname), logger: this.logger });
   }
 }

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { migrate, MigrationError } from '@vigil/database';
+import { migrate, serviceMigrationsDir, MigrationError } from '@vigil/database';
 import { PG_POOL, SERVICE_LOGGER, ShutdownService } from '@vigil/service';
 import type { Logger as PinoLogger } from 'pino';
 import type { Pool } from 'pg';
-import { vaultMigrationsDir } from './db/migrations-dir';
 import { VaultKeyring } from './keyring/vault-keyring';
 import { TransitService } from './transit/transit.service';
 import { VaultMetrics } from './vault.metrics';
@@ -46,7 +45,7 @@ export class VaultBootstrap implements OnModuleInit {
 
   private async attempt(): Promise<boolean> {
     try {
-      await migrate({ pool: this.pool, schema: 'vault', dir: vaultMigrationsDir(), logger: this.pino });
+      await migrate({ pool: this.pool, schema: 'vault', dir: serviceMigrationsDir('vault', __dirname), logger: this.pino });
     } catch (error) {
       if (error instanceof MigrationError) {
         this.keyring.sealNow(`migrations refused: ${error.message}`);

@@ -1,1 +1,1 @@
-export { migrate, MigrationError, type MigrateOptions } from './migrations';
+export { migrate, MigrationError, serviceMigrationsDir, type MigrateOptions } from './migrations';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Pool, PoolClient } from 'pg';
@@ -124,5 +125,18 @@ async function applyInTransaction(client: PoolClient, schema: string, file: Migr
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
     throw new MigrationError(`migration ${file.name} failed: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * `apps/<service>/migrations`, found by walking up from a directory of that service's code:
+ * its sources (`apps/<service>/src/...`), its build (`dist/apps/<service>/src/...`) or an
+ * image that ships the folder beside `dist/` all lead to it.
+ */
+export function serviceMigrationsDir(service: string, fromDir: string): string {
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'apps', service, 'migrations');
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new MigrationError(`apps/${service}/migrations not found in any folder above ${fromDir}`);
   }
 }
