@@ -23,6 +23,13 @@ describe('RuleBook', () => {
       ['order-to-trade-ratio', 'ORDER_TO_TRADE_RATIO', 1, 'MEDIUM', { windowMs: 1_800_000, maxRatio: 100, minMessages: 200, weights: { NEW: 1, CANCEL: 1, AMEND: 2 } }],
       ['cancellation-rate', 'CANCELLATION_RATE', 1, 'MEDIUM', { windowMs: 1_800_000, maxCancelRatio: 0.98, minNewOrders: 200 }],
       ['quote-stuffing', 'QUOTE_STUFFING', 1, 'HIGH', { windowMs: 1000, minMessages: 100, minCancelledShare: 0.9, maxMedianLifetimeMs: 50, bucketMs: 60_000, trackOrdersMs: 10_000 }],
+      [
+        'spoofing',
+        'SPOOFING',
+        1,
+        'HIGH',
+        { sizeMultiple: 5, minOrdersForMedian: 100, referenceQuantity: 100, maxTicksFromTouch: 5, maxCancelDelayMs: 5000, maxFilledShare: 0.1, oppositeFillGraceMs: 2000, minCancelledToFilled: 2.5 },
+      ],
     ]);
     expect(book.tickSize('ANY')).toBe(0.01);
     expect(book.detection.latenessMs).toBe(2000);
@@ -65,7 +72,7 @@ describe('RuleBook', () => {
     ['a bad close time', { ...base, market: { venues: { XLON: { close: '4:30pm', timeZone: 'Europe/London' } } } }, /^market\.venues\.XLON\.close: must be a local time HH:MM/],
     ['an unknown time zone', { ...base, market: { venues: { XLON: { close: '16:30', timeZone: 'Europe/Londres' } } } }, /^market\.venues\.XLON\.timeZone: must be an IANA time zone/],
     ['a zero tick size', { ...base, market: { defaultTickSize: 0 } }, /^market\.defaultTickSize: /],
-    ['a rule type not implemented yet', { ...base, rules: [{ ...base.rules[0], type: 'SPOOFING' }] }, /^rules\[0\]\.type: SPOOFING has no implementation in this version yet/],
+    ['a rule type not implemented yet', { ...base, rules: [{ ...base.rules[0], type: 'LAYERING' }] }, /^rules\[0\]\.type: LAYERING has no implementation in this version yet/],
   ])('rejects %s', (_name, input, expected) => {
     expect(problemsOf(input)).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
   });

@@ -4,6 +4,12 @@ import { ruleOf } from '../rules/rule.registry';
 import { emptyAccountWindow, recordInAccount, trimAccountWindow, type AccountWindow } from '../windows/account-window';
 import { byEventTime, type TimedEvent } from '../windows/event-time';
 import type { CompletedTrade, InstrumentState, TradeHalf } from '../windows/instrument-state';
+import { addNewOrderSize, emptyNewOrderSizes, medianNewOrderSize } from '../windows/new-order-sizes';
+import { applyToBook, bestPrice, emptyOrderBook } from '../windows/order-book';
+import type { Placement } from '../rules/rule';
+
+/** The window of the instrument's median NEW-order size (the 30 min). */
+const ORDER_SIZE_WINDOW_MS = 1_800_000;
 
 /** How long a FILL waits for the other FILL of its trade (event time) before it is forgotten. */
 const OPEN_TRADE_MS = 60_000;
@@ -51,6 +57,9 @@ export function evaluateInstrument(
   options: { flush?: boolean } = {},
 ): EvaluationResult {
   const { state, accounts, market } = work;
+  // State saved by an earlier version has no book yet.
+  state.book ??= emptyOrderBook();
+  state.newOrderSizes ??= emptyNewOrderSizes();
   const result: EvaluationResult = { findings: [], accepted: [], late: [], released: 0, evaluations: new Map(), touched: new Set() };
 
   for (const timed of work.incoming) {
@@ -74,12 +83,22 @@ export function evaluateInstrument(
 
   const emitFor = (rule: ConfiguredRule) => (finding: Finding) => result.findings.push({ rule, finding });
   for (const { event, tsMs } of ready) {
+    let placement: Placement | undefined;
+    if (event.eventType === 'NEW' && event.orderType === 'LIMIT') {
+      placement = {
+        bestSameSide: bestPrice(state.book, event.side),
+        medianNewQuantity: medianNewOrderSize(state.newOrderSizes, tsMs, ORDER_SIZE_WINDOW_MS),
+        ordersSeen: state.newOrderSizes.seen,
+      };
+    }
+    if (event.eventType === 'NEW') addNewOrderSize(state.newOrderSizes, tsMs, event.quantity, ORDER_SIZE_WINDOW_MS);
+    applyToBook(state.book, event);
     const account = accountOf(accounts, event.accountId);
     result.touched.add(event.accountId);
     recordInAccount(account, event, tsMs);
     const trade = event.eventType === 'FILL' ? pairFill(state, event, tsMs) : undefined;
     for (const rule of rules) {
-      ruleOf(rule.type).onEvent({ rule: rule as never, event, tsMs, market, account, instrument: state, trade, emit: emitFor(rule) });
+      ruleOf(rule.type).onEvent({ rule: rule as never, event, tsMs, market, account, instrument: state, trade, placement, emit: emitFor(rule) });
       result.evaluations.set(rule.id, (result.evaluations.get(rule.id) ?? 0) + 1);
     }
   }

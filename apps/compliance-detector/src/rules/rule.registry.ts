@@ -3,6 +3,7 @@ import { cancellationRateRule } from './cancellation-rate.rule';
 import { orderToTradeRatioRule } from './order-to-trade-ratio.rule';
 import { quoteStuffingRule } from './quote-stuffing.rule';
 import type { Rule } from './rule';
+import { spoofingRule } from './spoofing.rule';
 import { washTradeRule } from './wash-trade.rule';
 
 /** Every implemented rule, by alert type: a new rule is its file plus one line here. */
@@ -11,6 +12,7 @@ export const RULES: Partial<Record<AlertType, Rule<never>>> = {
   ORDER_TO_TRADE_RATIO: orderToTradeRatioRule as Rule<never>,
   CANCELLATION_RATE: cancellationRateRule as Rule<never>,
   QUOTE_STUFFING: quoteStuffingRule as Rule<never>,
+  SPOOFING: spoofingRule as Rule<never>,
 };
 
 /** The implementation of a configured rule (the rule file is checked against RULES when it loads). */

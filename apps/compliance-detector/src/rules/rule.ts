@@ -31,6 +31,15 @@ export interface Finding {
   metrics: Record<string, number>;
 }
 
+export interface Placement {
+  /** Best price on the order's side before it was placed; undefined when that side was empty. */
+  bestSameSide: number | undefined;
+  /** Median NEW-order quantity of the instrument over the last 30 min, this order excluded; undefined when none. */
+  medianNewQuantity: number | undefined;
+  /** NEW orders the instrument had before this one. */
+  ordersSeen: number;
+}
+
 export interface MarketFacts {
   venue: string;
   instrument: string;
@@ -48,6 +57,8 @@ export interface EventContext<P> {
   instrument: InstrumentState;
   /** Set when this FILL completed a trade (both FILLs seen). */
   trade: CompletedTrade | undefined;
+  /** For a NEW LIMIT order: the book and the instrument's order sizes just before it was placed. */
+  placement: Placement | undefined;
   emit(finding: Finding): void;
 }
 

@@ -1,5 +1,7 @@
 import type { OrderSide } from '@vigil/contracts';
 import type { TimedEvent } from './event-time';
+import { emptyNewOrderSizes, type NewOrderSizes } from './new-order-sizes';
+import { emptyOrderBook, type OrderBook } from './order-book';
 
 /** One side of a trade: what a FILL event says about its order. */
 export interface TradeHalf {
@@ -39,12 +41,15 @@ export interface InstrumentState {
   /** FILLs whose other half has not been seen yet, by tradeId. */
   openTrades: Record<string, TradeHalf>;
   lastPrice: number | null;
+  book: OrderBook;
+  /** NEW-order quantities of the last 30 min (the instrument median spoofing and layering compare with). */
+  newOrderSizes: NewOrderSizes;
   /** Rule-private state, by rule id. */
   rules: Record<string, unknown>;
 }
 
 export function emptyInstrumentState(): InstrumentState {
-  return { maxTsMs: null, watermarkMs: null, pending: [], openTrades: {}, lastPrice: null, rules: {} };
+  return { maxTsMs: null, watermarkMs: null, pending: [], openTrades: {}, lastPrice: null, book: emptyOrderBook(), newOrderSizes: emptyNewOrderSizes(), rules: {} };
 }
 
 /** Hash-tag of an instrument's keys: every key of one instrument lands on one Redis Cluster slot. */

@@ -1,0 +1,50 @@
+/**
+ * NEW-order quantities of one instrument over a rolling window, kept twice: in time order
+ * (to expire them) and sorted (so the median is a lookup, not a sort per order).
+ */
+export interface NewOrderSizes {
+  /** [tsMs, quantity] in event-time order. */
+  recent: [number, number][];
+  sorted: number[];
+  /** NEW orders ever seen on the instrument (the reference size applies until enough were seen). */
+  seen: number;
+}
+
+export function emptyNewOrderSizes(): NewOrderSizes {
+  return { recent: [], sorted: [], seen: 0 };
+}
+
+export function addNewOrderSize(sizes: NewOrderSizes, tsMs: number, quantity: number, windowMs: number): void {
+  while (sizes.recent.length > 0 && sizes.recent[0][0] <= tsMs - windowMs) {
+    const [, old] = sizes.recent.shift() as [number, number];
+    sizes.sorted.splice(lowerBound(sizes.sorted, old), 1);
+  }
+  sizes.recent.push([tsMs, quantity]);
+  sizes.sorted.splice(lowerBound(sizes.sorted, quantity), 0, quantity);
+  sizes.seen += 1;
+}
+
+/** The median of the window, or undefined when it is empty. Called before the judged order is added, so it excludes it. */
+export function medianNewOrderSize(sizes: NewOrderSizes, atMs: number, windowMs: number): number | undefined {
+  // Sizes older than the window at atMs may still be stored (expiry happens on add): skip them.
+  const stale = sizes.recent.filter(([ts]) => ts <= atMs - windowMs).map(([, q]) => q);
+  let values = sizes.sorted;
+  if (stale.length > 0) {
+    values = [...sizes.sorted];
+    for (const q of stale) values.splice(lowerBound(values, q), 1);
+  }
+  if (values.length === 0) return undefined;
+  const mid = values.length >> 1;
+  return values.length % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+function lowerBound(values: number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
