@@ -59,7 +59,8 @@ export class Detector {
       resend.push(...outbox);
       const incoming = group.events.filter((t) => !seen.has(t.event.eventId));
       this.metrics?.events.inc({ outcome: 'duplicate' }, group.events.length - incoming.length);
-      const market = { venue: group.venue, instrument: group.instrument, tickSize: this.book.tickSize(group.instrument) };
+      const close = this.book.venueClose(group.venue);
+      const market = { venue: group.venue, instrument: group.instrument, tickSize: this.book.tickSize(group.instrument), ...(close ? { close } : {}) };
       const rules = this.book.rulesFor(group.venue, group.instrument);
       const result = evaluateInstrument({ market, state, accounts, incoming }, rules, this.book.detection.latenessMs, { flush });
       this.metrics?.events.inc({ outcome: 'accepted' }, result.accepted.length);

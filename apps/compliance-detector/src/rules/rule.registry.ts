@@ -1,5 +1,6 @@
 import type { AlertType } from '@vigil/contracts';
 import { cancellationRateRule } from './cancellation-rate.rule';
+import { markingTheCloseRule } from './marking-the-close.rule';
 import { orderToTradeRatioRule } from './order-to-trade-ratio.rule';
 import { quoteStuffingRule } from './quote-stuffing.rule';
 import type { Rule } from './rule';
@@ -13,6 +14,7 @@ export const RULES: Partial<Record<AlertType, Rule<never>>> = {
   CANCELLATION_RATE: cancellationRateRule as Rule<never>,
   QUOTE_STUFFING: quoteStuffingRule as Rule<never>,
   SPOOFING: spoofingRule as Rule<never>,
+  MARKING_THE_CLOSE: markingTheCloseRule as Rule<never>,
 };
 
 /** The implementation of a configured rule (the rule file is checked against RULES when it loads). */

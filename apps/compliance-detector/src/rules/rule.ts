@@ -1,5 +1,6 @@
 import type { AlertType, MarketOrderEvent, Severity } from '@vigil/contracts';
 import type { z } from 'zod';
+import type { VenueClose } from '../config/venue-close';
 import type { AccountWindow } from '../windows/account-window';
 import type { CompletedTrade, InstrumentState } from '../windows/instrument-state';
 
@@ -44,6 +45,8 @@ export interface MarketFacts {
   venue: string;
   instrument: string;
   tickSize: number;
+  /** The venue's daily close from the rule file; undefined when the file does not list the venue. */
+  close?: VenueClose;
 }
 
 /** What a rule sees when one event is handled (in event-time order, after the shared windows took it). */

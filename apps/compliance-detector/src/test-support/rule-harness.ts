@@ -20,7 +20,10 @@ export function runDetection(
   const batchSize = options.batchSize ?? 50;
   const states = new Map<string, { state: InstrumentState; accounts: Map<string, AccountWindow>; seen: Set<string> }>();
   const alerts = new Map<string, ComplianceAlert>();
-  const market = (venue: string, instrument: string) => ({ venue, instrument, tickSize: book.tickSize(instrument) });
+  const market = (venue: string, instrument: string) => {
+    const close = book.venueClose(venue);
+    return { venue, instrument, tickSize: book.tickSize(instrument), ...(close ? { close } : {}) };
+  };
   const stored = (venue: string, instrument: string) => {
     const key = `${venue}:${instrument}`;
     let entry = states.get(key);
