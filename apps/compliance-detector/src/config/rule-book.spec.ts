@@ -31,6 +31,7 @@ describe('RuleBook', () => {
         { sizeMultiple: 5, minOrdersForMedian: 100, referenceQuantity: 100, maxTicksFromTouch: 5, maxCancelDelayMs: 5000, maxFilledShare: 0.1, oppositeFillGraceMs: 2000, minCancelledToFilled: 2.5 },
       ],
       ['marking-the-close', 'MARKING_THE_CLOSE', 1, 'HIGH', { windowMs: 300_000, minShare: 0.4, minAccountVolume: 100, minTotalVolume: 500, minTicksMoved: 2 }],
+      ['momentum-ignition', 'MOMENTUM_IGNITION', 1, 'HIGH', { runMs: 5000, minPriceLevels: 3, minTicksMoved: 3, unwindMs: 60_000, minUnwindShare: 0.5 }],
     ]);
     expect(book.tickSize('ANY')).toBe(0.01);
     expect(book.detection.latenessMs).toBe(2000);

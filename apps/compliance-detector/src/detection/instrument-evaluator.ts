@@ -96,9 +96,10 @@ export function evaluateInstrument(
     const account = accountOf(accounts, event.accountId);
     result.touched.add(event.accountId);
     recordInAccount(account, event, tsMs);
+    const priceBefore = state.lastPrice;
     const trade = event.eventType === 'FILL' ? pairFill(state, event, tsMs) : undefined;
     for (const rule of rules) {
-      ruleOf(rule.type).onEvent({ rule: rule as never, event, tsMs, market, account, instrument: state, trade, placement, emit: emitFor(rule) });
+      ruleOf(rule.type).onEvent({ rule: rule as never, event, tsMs, market, account, instrument: state, trade, priceBefore, placement, emit: emitFor(rule) });
       result.evaluations.set(rule.id, (result.evaluations.get(rule.id) ?? 0) + 1);
     }
   }

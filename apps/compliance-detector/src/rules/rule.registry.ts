@@ -1,6 +1,7 @@
 import type { AlertType } from '@vigil/contracts';
 import { cancellationRateRule } from './cancellation-rate.rule';
 import { markingTheCloseRule } from './marking-the-close.rule';
+import { momentumIgnitionRule } from './momentum-ignition.rule';
 import { orderToTradeRatioRule } from './order-to-trade-ratio.rule';
 import { quoteStuffingRule } from './quote-stuffing.rule';
 import type { Rule } from './rule';
@@ -15,6 +16,7 @@ export const RULES: Partial<Record<AlertType, Rule<never>>> = {
   QUOTE_STUFFING: quoteStuffingRule as Rule<never>,
   SPOOFING: spoofingRule as Rule<never>,
   MARKING_THE_CLOSE: markingTheCloseRule as Rule<never>,
+  MOMENTUM_IGNITION: momentumIgnitionRule as Rule<never>,
 };
 
 /** The implementation of a configured rule (the rule file is checked against RULES when it loads). */

@@ -60,6 +60,8 @@ export interface EventContext<P> {
   instrument: InstrumentState;
   /** Set when this FILL completed a trade (both FILLs seen). */
   trade: CompletedTrade | undefined;
+  /** The instrument's last trade price before this event (a FILL completing a trade moves it). */
+  priceBefore: number | null;
   /** For a NEW LIMIT order: the book and the instrument's order sizes just before it was placed. */
   placement: Placement | undefined;
   emit(finding: Finding): void;
