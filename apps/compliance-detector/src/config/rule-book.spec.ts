@@ -32,6 +32,13 @@ describe('RuleBook', () => {
       ],
       ['marking-the-close', 'MARKING_THE_CLOSE', 1, 'HIGH', { windowMs: 300_000, minShare: 0.4, minAccountVolume: 100, minTotalVolume: 500, minTicksMoved: 2 }],
       ['momentum-ignition', 'MOMENTUM_IGNITION', 1, 'HIGH', { runMs: 5000, minPriceLevels: 3, minTicksMoved: 3, unwindMs: 60_000, minUnwindShare: 0.5 }],
+      [
+        'layering',
+        'LAYERING',
+        1,
+        'HIGH',
+        { minOrders: 3, minPriceLevels: 3, maxTicksFromTouch: 10, eachSizeMultiple: 5, togetherSizeMultiple: 10, minOrdersForMedian: 100, referenceQuantity: 100, minCancelledShare: 0.8, maxFilledShare: 0.1 },
+      ],
     ]);
     expect(book.tickSize('ANY')).toBe(0.01);
     expect(book.detection.latenessMs).toBe(2000);
@@ -74,7 +81,6 @@ describe('RuleBook', () => {
     ['a bad close time', { ...base, market: { venues: { XLON: { close: '4:30pm', timeZone: 'Europe/London' } } } }, /^market\.venues\.XLON\.close: must be a local time HH:MM/],
     ['an unknown time zone', { ...base, market: { venues: { XLON: { close: '16:30', timeZone: 'Europe/Londres' } } } }, /^market\.venues\.XLON\.timeZone: must be an IANA time zone/],
     ['a zero tick size', { ...base, market: { defaultTickSize: 0 } }, /^market\.defaultTickSize: /],
-    ['a rule type not implemented yet', { ...base, rules: [{ ...base.rules[0], type: 'LAYERING' }] }, /^rules\[0\]\.type: LAYERING has no implementation in this version yet/],
   ])('rejects %s', (_name, input, expected) => {
     expect(problemsOf(input)).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
   });

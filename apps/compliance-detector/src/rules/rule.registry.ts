@@ -1,5 +1,6 @@
 import type { AlertType } from '@vigil/contracts';
 import { cancellationRateRule } from './cancellation-rate.rule';
+import { layeringRule } from './layering.rule';
 import { markingTheCloseRule } from './marking-the-close.rule';
 import { momentumIgnitionRule } from './momentum-ignition.rule';
 import { orderToTradeRatioRule } from './order-to-trade-ratio.rule';
@@ -17,6 +18,7 @@ export const RULES: Partial<Record<AlertType, Rule<never>>> = {
   SPOOFING: spoofingRule as Rule<never>,
   MARKING_THE_CLOSE: markingTheCloseRule as Rule<never>,
   MOMENTUM_IGNITION: momentumIgnitionRule as Rule<never>,
+  LAYERING: layeringRule as Rule<never>,
 };
 
 /** The implementation of a configured rule (the rule file is checked against RULES when it loads). */
