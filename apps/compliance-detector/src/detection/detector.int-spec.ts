@@ -75,20 +75,17 @@ describe('Detector on Redis', () => {
     const keyPrefix = `${testPrefix()}:`;
     prefixes.push(keyPrefix);
     const half = Math.floor(events.length / 2);
-    const first = newDetector(keyPrefix).detector;
     const alerts: ComplianceAlert[] = [];
-    for (const slice of [events.slice(0, half)]) {
-      const d = await first.detect(slice);
-      alerts.push(...d.alerts);
-      await d.confirm();
-    }
+    const feed = async (detector: Detector, events: MarketOrderEvent[]) => {
+      const detection = await detector.detect(events);
+      alerts.push(...detection.alerts);
+      await detection.confirm();
+    };
+    await feed(newDetector(keyPrefix).detector, events.slice(0, half));
+    // A second instance takes over; it also gets the last 50 events of the first half again (re-delivered).
     const second = newDetector(keyPrefix).detector;
-    // The second instance also sees the first half again (re-delivered): nothing is counted twice.
-    for (const slice of [events.slice(half - 50, half), events.slice(half)]) {
-      const d = await second.detect(slice);
-      alerts.push(...d.alerts);
-      await d.confirm();
-    }
+    await feed(second, events.slice(half - 50, half));
+    await feed(second, events.slice(half));
     const end = await second.flush([{ venue: 'XLON', instrument: 'GB00B03MLX29' }]);
     alerts.push(...end.alerts);
     expect(summary(alerts)).toEqual(summary(await run(`${testPrefix()}:`, events, 1000)));
