@@ -10,4 +10,9 @@ module.exports = {
   // One broker and one registry on two cores: files run one at a time so their
   // timings stay honest; each test still isolates its data with unique prefixes.
   maxWorkers: 1,
+  // Real clients (ioredis reconnect timers, Kafka sockets closing) can outlive a test file
+  // by a few seconds; a run that has reported its results must end rather than wait on
+  // them, or CI would hang after a green run. Leaks are still worth finding with
+  // `--detectOpenHandles`.
+  forceExit: true,
 };

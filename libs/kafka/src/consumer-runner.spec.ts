@@ -357,3 +357,30 @@ describe('commitOffsets', () => {
     ]);
   });
 });
+
+describe('ConsumerRunner stopped while it is still joining the group', () => {
+  it('waits for the join, then closes: the client is never closed mid-join and no batch is handled', async () => {
+    const reader = new FakeReader();
+    let join!: () => void;
+    reader.startGate = new Promise<void>((resolve) => (join = resolve));
+    const handled: unknown[] = [];
+    const runner = new ConsumerRunner<MarketOrderEvent>(
+      { groupId: 'g-join', contracts: [marketOrdersContract], topicPrefix: prefix, handler: async (m) => void handled.push(m), lagIntervalMs: 0, logger: silentLogger },
+      { reader, deadLetters: new FakeWriter(), codec: new EventCodec(undefined) },
+    );
+
+    const started = runner.start();
+    const stopped = runner.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reader.closed).toBe(false);
+
+    join();
+    await Promise.all([started, stopped]);
+    expect({ closed: reader.closed, closedWhileStarting: reader.closedWhileStarting, handled: handled.length }).toEqual({
+      closed: true,
+      closedWhileStarting: false,
+      handled: 0,
+    });
+    await expect(runner.done).resolves.toBeUndefined();
+  });
+});

@@ -108,6 +108,8 @@ export class ConsumerRunner<T> {
   private loop: Promise<void> | undefined;
   private lagTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
+  private joined = false;
   private settle!: { resolve: () => void; reject: (error: unknown) => void };
   /** Settles when the runner has stopped: resolves after stop(), rejects if it gave up on a batch. */
   readonly done: Promise<void>;
@@ -153,7 +155,11 @@ export class ConsumerRunner<T> {
       restarted: () => this.onRestarted(),
     };
     this.loop = Promise.resolve(); // marks started before the await, so a second start() fails
-    await this.ports.reader.start(this.topics, sink);
+    this.starting = this.ports.reader.start(this.topics, sink);
+    await this.starting;
+    this.joined = true;
+    // A stop() that came while joining the group has already waited for the join and closed.
+    if (this.stopped) return;
     this.settings.logger.info({ groupId: this.settings.groupId, topics: this.topics }, 'kafka consumer started');
     this.loop = this.run().catch((error: unknown) => this.fail(error));
     const interval = this.settings.lagIntervalMs ?? 15_000;
@@ -176,6 +182,9 @@ export class ConsumerRunner<T> {
   private async shutdown(error?: unknown): Promise<void> {
     this.stopController.abort();
     clearInterval(this.lagTimer);
+    // Closing the reader while it is still joining the group makes the client fail
+    // asynchronously, outside any await; let the join finish (or fail) first.
+    if (this.starting && !this.joined) await this.starting.catch(() => undefined);
     this.ports.reader.pause();
     this.wake?.();
     if (error === undefined) await this.loop;

@@ -22,8 +22,16 @@ export class FakeReader implements RecordReader {
   /** While set, commits wait for it (to hold a commit in flight). */
   commitGate: Promise<void> | undefined;
   lags: PartitionLag[] = [];
+  /** While set, start() waits for it (a group join in progress). */
+  startGate: Promise<void> | undefined;
+  /** True when close() came while start() was still joining. */
+  closedWhileStarting = false;
+  private starting = false;
 
   async start(topics: readonly string[], sink: RecordSink): Promise<void> {
+    this.starting = true;
+    await this.startGate;
+    this.starting = false;
     this.topics = topics;
     this.sink = sink;
   }
@@ -68,6 +76,7 @@ export class FakeReader implements RecordReader {
   }
 
   async close(): Promise<void> {
+    if (this.starting) this.closedWhileStarting = true;
     this.closed = true;
   }
 }
