@@ -24,11 +24,10 @@ COPY --from=manifests /manifests/ ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
 RUN npx nx run-many -t build --skip-nx-cache \
- # The services' SQL migrations are read at run time from apps/<service>/migrations.
- && mkdir -p /migrations/apps \
- && for dir in apps/*/migrations; do \
-      if [ -d "$dir" ]; then mkdir -p "/migrations/$dir" && cp -r "$dir/." "/migrations/$dir/" || exit 1; fi; \
-    done
+ # What the services read at run time beside their code: SQL migrations, rule and
+ # routing files (apps/<service>/ without src/).
+ && mkdir -p /assets \
+ && tar -c --exclude='apps/*/src' apps | tar -x -C /assets
 
 # Production dependencies only. The `node` devDependency that pins Node 24 for npm
 # scripts is dropped here: the runtime image already is Node 24. No package needs
@@ -57,7 +56,7 @@ COPY --from=prune /app/package.json ./package.json
 COPY --from=prune /app/node_modules ./node_modules
 COPY --from=build /app/dist/libs ./dist/libs
 COPY --from=build /app/dist/apps/${SERVICE} ./dist/apps/${SERVICE}
-COPY --from=build /migrations/apps/ ./apps/
+COPY --from=build /assets/apps/ ./apps/
 # Files stay owned by root: the service reads its code and never writes it.
 USER node
 EXPOSE ${HTTP_PORT}

@@ -19,7 +19,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const COMMANDS = {
   'bootstrap-admin': { project: 'auth-gateway', entry: 'dist/apps/auth-gateway/src/cli/bootstrap-admin.js', about: 'create the first admin (once; password from stdin or --password-file)' },
   audit: { project: 'audit-writer', entry: 'dist/apps/audit-writer/src/cli/vigil-audit.js', about: 'verify, export and key tools of the tamper-evident audit log' },
-  // replay:   { project: 'compliance-detector', entry: 'dist/apps/compliance-detector/src/cli/replay.js', about: '...' },
+  replay: { project: 'compliance-detector', entry: 'dist/apps/compliance-detector/src/cli/replay.js', about: 'back-test the rules on an NDJSON file of market.orders.v1 events; alerts as JSON lines' },
   // simulate: { project: 'compliance-detector', entry: 'dist/apps/compliance-detector/src/cli/simulate.js', about: '...' },
 };
 
