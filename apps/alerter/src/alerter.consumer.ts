@@ -4,46 +4,72 @@ import { createConsumerRunner, type ConsumerRunner, type KafkaConnectionOptions 
 import { KafkaMetrics } from '@vigil/observability';
 import { KAFKA_OPTIONS, SERVICE_LOGGER, ShutdownService, TopicBootstrap } from '@vigil/service';
 import type { Logger } from 'pino';
-import { fromComplianceAlert, fromSecurityIncident } from './ingest/normalized-alert';
 import { IngestService } from './ingest/ingest.service';
+import { fromComplianceAlert, fromSecurityIncident } from './ingest/normalized-alert';
 
 export const ALERTER_CONSUMER_GROUP = 'vigil.alerter';
+const RETRY_MAX_MS = 15_000;
 
 /**
  * compliance.alerts.v1 and security.incidents.v1 into the ingest path. At-least-once: a
  * batch is committed after every alert in it is stored; a redelivered one is a no-op by its
- * alertId / incidentId (IngestService).
+ * alertId / incidentId (IngestService). A runner that fails to join the group (the broker
+ * away, or a shutdown racing the start) is replaced and started again with back-off, unless
+ * the service is stopping.
  */
 @Injectable()
 export class AlerterConsumer implements OnApplicationBootstrap {
-  private readonly runner: ConsumerRunner<ComplianceAlert | SecurityIncident>;
+  private runner: ConsumerRunner<ComplianceAlert | SecurityIncident>;
+  private markStarted!: () => void;
+  /** Resolves once the runner joined its group and reads (never, if the service stops first). */
+  readonly started = new Promise<void>((resolve) => (this.markStarted = resolve));
 
   constructor(
-    @Inject(KAFKA_OPTIONS) kafka: KafkaConnectionOptions,
-    @Inject(SERVICE_LOGGER) logger: Logger,
-    metrics: KafkaMetrics,
-    ingest: IngestService,
+    @Inject(KAFKA_OPTIONS) private readonly kafka: KafkaConnectionOptions,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    private readonly metrics: KafkaMetrics,
+    private readonly ingest: IngestService,
     private readonly topics: TopicBootstrap,
     private readonly shutdown: ShutdownService,
   ) {
-    this.runner = createConsumerRunner<ComplianceAlert | SecurityIncident>({
-      ...kafka,
+    this.runner = this.createRunner();
+    shutdown.onShutdown('alerter consumer', () => this.runner.stop());
+  }
+
+  onApplicationBootstrap(): void {
+    void this.topics.ready.then(() => this.start());
+  }
+
+  private createRunner(): ConsumerRunner<ComplianceAlert | SecurityIncident> {
+    return createConsumerRunner<ComplianceAlert | SecurityIncident>({
+      ...this.kafka,
       groupId: ALERTER_CONSUMER_GROUP,
       contracts: [complianceAlertsContract, securityIncidentsContract] as never,
-      logger,
-      metrics,
+      logger: this.logger,
+      metrics: this.metrics,
       handler: async (messages) => {
-        await ingest.ingestAll(
+        await this.ingest.ingestAll(
           messages.map((message) =>
             message.topic.endsWith(TOPICS.complianceAlerts) ? fromComplianceAlert(message.value as ComplianceAlert) : fromSecurityIncident(message.value as SecurityIncident),
           ),
         );
       },
     });
-    shutdown.onShutdown('alerter consumer', () => this.runner.stop());
   }
 
-  onApplicationBootstrap(): void {
-    void this.topics.ready.then(() => (this.shutdown.isShuttingDown ? undefined : this.runner.start()));
+  private async start(): Promise<void> {
+    for (let delay = 500; !this.shutdown.isShuttingDown; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+      try {
+        await this.runner.start();
+        this.markStarted();
+        return;
+      } catch (error) {
+        if (this.shutdown.isShuttingDown) return;
+        this.logger.warn({ err: error, groupId: ALERTER_CONSUMER_GROUP, retryInMs: delay }, 'alerter consumer could not start, retrying');
+        await this.runner.stop().catch(() => undefined);
+        this.runner = this.createRunner();
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
   }
 }

@@ -5,6 +5,7 @@ import { startService } from '@vigil/service';
 import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
 import { AppModule } from './app.module';
 import { alerterConfig } from './alerter.config';
+import { AlerterConsumer } from './alerter.consumer';
 
 // The alerter as its main starts it (on a free port, its topics under a unique prefix),
 // against the local Postgres, Kafka and schema registry.
@@ -44,6 +45,9 @@ describe('alerter service', () => {
       expect(partitions).toEqual(expected);
 
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      // Stopping while the consumer is still joining its group makes @platformatic/kafka emit
+      // an unhandled stream error (reported to libs/kafka); stop once it reads.
+      await service.app.get(AlerterConsumer).started;
       expect(metrics).toMatch(/^process_cpu_user_seconds_total\{service="alerter"\} /m);
     } finally {
       expect(await service.stop('test')).toBe(0);

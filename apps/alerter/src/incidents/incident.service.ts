@@ -7,6 +7,7 @@ import { AlerterMetrics } from '../alerter.metrics';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { inTransaction } from '../db/transaction';
 import { Routing } from '../routing/routing';
+import { AlerterWorker } from '../worker/alerter.worker';
 import { fireEscalation } from '../worker/escalation';
 import { incidentView, type IncidentRow } from './incident-rows';
 import { appendTimeline } from './timeline';
@@ -32,6 +33,7 @@ export class IncidentService {
     private readonly routing: Routing,
     private readonly audit: AuditRecorder,
     private readonly metrics: AlerterMetrics,
+    private readonly worker: AlerterWorker,
   ) {}
 
   async list(filter: IncidentFilter) {
@@ -126,6 +128,8 @@ export class IncidentService {
         details: { ...(details ?? {}), ...(note ? { note } : {}) },
       });
     });
+    // A state change or an escalation is due now.
+    this.worker.wake();
     return this.get(id);
   }
 }

@@ -10,6 +10,7 @@ import { postIncidentDue } from '../incidents/post-incident';
 import { appendTimeline } from '../incidents/timeline';
 import { Routing } from '../routing/routing';
 import { matchesAll, type Matcher } from '../silences/silence-matcher';
+import { AlerterWorker } from '../worker/alerter.worker';
 import type { NormalizedAlert } from './normalized-alert';
 
 export type IngestOutcome = 'duplicate-event' | 'repeat' | 'silenced' | 'incident-created' | 'incident-joined' | 'resolved';
@@ -27,49 +28,87 @@ export class IngestService {
     private readonly routing: Routing,
     private readonly bootstrap: AlerterBootstrap,
     private readonly metrics: AlerterMetrics,
+    private readonly worker: AlerterWorker,
   ) {}
 
+  /**
+   * A batch in one transaction and, for the repeats, two statements: the new event ids
+   * (redeliveries drop out), then one multi-row upsert by fingerprint that moves last_seen and
+   * adds the batch's count. Only a fingerprint without an open incident goes further (silences,
+   * opening or joining an incident). Rows are locked in fingerprint order, so concurrent
+   * batches (the consumer, the webhook, replicas) cannot deadlock on them.
+   */
   async ingestAll(alerts: NormalizedAlert[]): Promise<IngestOutcome[]> {
     await this.bootstrap.ready;
-    const outcomes: IngestOutcome[] = [];
-    for (const alert of alerts) outcomes.push(await this.ingest(alert));
+    if (alerts.length === 0) return [];
+    const outcomes = await inTransaction(this.pool, (client) => this.apply(client, alerts));
+    alerts.forEach((alert, i) => this.metrics.alertsReceived.inc({ source: alert.source, outcome: outcomes[i] ?? 'repeat' }));
+    if (this.config.VIGIL_ALERTER_GROUP_WAIT === 0 && outcomes.includes('incident-created')) this.worker.wake();
     return outcomes;
   }
 
-  async ingest(alert: NormalizedAlert): Promise<IngestOutcome> {
-    const outcome = await inTransaction(this.pool, (client) => this.apply(client, alert));
-    this.metrics.alertsReceived.inc({ source: alert.source, outcome });
-    return outcome;
-  }
-
-  private async apply(client: PoolClient, alert: NormalizedAlert): Promise<IngestOutcome> {
-    const upserted = await client.query<{ id: string; inserted: boolean; incident_id: string | null; incident_state: string | null }>(
-      `WITH event AS (
-         INSERT INTO alerter.alert_events (event_id, fingerprint) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id
-       )
-       INSERT INTO alerter.alerts AS a (fingerprint, source, severity, type, summary, labels, payload, status)
-       SELECT $2, $3, $4, $5, $6, $7, $8, $9 FROM event
-       ON CONFLICT (fingerprint) DO UPDATE SET last_seen = now(), count = a.count + 1, status = excluded.status, payload = excluded.payload
-       RETURNING a.id, (a.xmax = 0) AS inserted, a.incident_id,
-         (SELECT i.state FROM alerter.incidents i WHERE i.id = a.incident_id) AS incident_state`,
-      [alert.eventId, alert.fingerprint, alert.source, alert.severity, alert.type, alert.summary, JSON.stringify(alert.labels), JSON.stringify(alert.payload), alert.status],
+  private async apply(client: PoolClient, alerts: NormalizedAlert[]): Promise<IngestOutcome[]> {
+    const outcomes: IngestOutcome[] = alerts.map(() => 'duplicate-event');
+    const fresh = new Set(
+      (
+        await client.query<{ event_id: string }>(
+          'INSERT INTO alerter.alert_events (event_id, fingerprint) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING RETURNING event_id',
+          [alerts.map((a) => a.eventId), alerts.map((a) => a.fingerprint)],
+        )
+      ).rows.map((row) => row.event_id),
     );
-    const row = upserted.rows[0];
-    if (!row) return 'duplicate-event';
-    if (alert.status === 'resolved') {
-      if (row.incident_id) await appendTimeline(client, row.incident_id, { actor: `source:${alert.source}`, action: 'alert.resolved', details: { fingerprint: alert.fingerprint } });
-      return 'resolved';
+    // The batch's new events by fingerprint, in arrival order (an event id twice in one batch counts once).
+    const groups = new Map<string, { indexes: number[]; alerts: NormalizedAlert[] }>();
+    alerts.forEach((alert, i) => {
+      if (!fresh.delete(alert.eventId)) return;
+      const group = groups.get(alert.fingerprint) ?? { indexes: [], alerts: [] };
+      group.indexes.push(i);
+      group.alerts.push(alert);
+      groups.set(alert.fingerprint, group);
+    });
+    if (groups.size === 0) return outcomes;
+    const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const first = ordered.map(([, g]) => g.alerts[0] as NormalizedAlert);
+    const last = ordered.map(([, g]) => g.alerts[g.alerts.length - 1] as NormalizedAlert);
+    const upserted = await client.query<{ id: string; fingerprint: string; incident_id: string | null; incident_state: string | null }>(
+      `INSERT INTO alerter.alerts AS a (fingerprint, source, severity, type, summary, labels, payload, status, count)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[], $9::bigint[])
+       ON CONFLICT (fingerprint) DO UPDATE SET last_seen = now(), count = a.count + excluded.count, status = excluded.status, payload = excluded.payload
+       RETURNING a.id, a.fingerprint, a.incident_id, (SELECT i.state FROM alerter.incidents i WHERE i.id = a.incident_id) AS incident_state`,
+      [
+        first.map((a) => a.fingerprint),
+        first.map((a) => a.source),
+        first.map((a) => a.severity),
+        first.map((a) => a.type),
+        first.map((a) => a.summary),
+        first.map((a) => JSON.stringify(a.labels)),
+        last.map((a) => JSON.stringify(a.payload)),
+        last.map((a) => a.status),
+        ordered.map(([, g]) => g.alerts.length),
+      ],
+    );
+    for (const row of upserted.rows) {
+      const group = groups.get(row.fingerprint) as { indexes: number[]; alerts: NormalizedAlert[] };
+      group.indexes.forEach((i) => (outcomes[i] = 'repeat'));
+      const latest = group.alerts[group.alerts.length - 1] as NormalizedAlert;
+      const head = group.indexes[0] as number;
+      if (latest.status === 'resolved') {
+        if (row.incident_id) await appendTimeline(client, row.incident_id, { actor: `source:${latest.source}`, action: 'alert.resolved', details: { fingerprint: latest.fingerprint } });
+        outcomes[head] = 'resolved';
+        continue;
+      }
+      // A repeat while its incident is open: last_seen and count moved, nothing else.
+      if (row.incident_id && row.incident_state !== 'resolved') continue;
+      const silence = await this.silenceFor(client, latest);
+      if (silence) {
+        await client.query('UPDATE alerter.alerts SET silenced_by = $2 WHERE id = $1', [row.id, silence]);
+        await client.query('INSERT INTO alerter.silenced_alerts (silence_id, alert_id, event_id) SELECT $1, $2, unnest($3::text[])', [silence, row.id, group.alerts.map((a) => a.eventId)]);
+        group.indexes.forEach((i) => (outcomes[i] = 'silenced'));
+        continue;
+      }
+      outcomes[head] = await this.openOrJoin(client, group.alerts[0] as NormalizedAlert, row.id);
     }
-    // A repeat while its incident is open: last_seen and count moved, nothing else.
-    if (row.incident_id && row.incident_state !== 'resolved') return 'repeat';
-
-    const silence = await this.silenceFor(client, alert);
-    if (silence) {
-      await client.query('UPDATE alerter.alerts SET silenced_by = $2 WHERE id = $1', [row.id, silence]);
-      await client.query('INSERT INTO alerter.silenced_alerts (silence_id, alert_id, event_id) VALUES ($1, $2, $3)', [silence, row.id, alert.eventId]);
-      return 'silenced';
-    }
-    return this.openOrJoin(client, alert, row.id);
+    return outcomes;
   }
 
   private async silenceFor(client: PoolClient, alert: NormalizedAlert): Promise<string | undefined> {

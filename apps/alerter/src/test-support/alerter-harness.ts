@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { alerterConfig } from '../alerter.config';
+import { AlerterConsumer } from '../alerter.consumer';
 import { AppModule } from '../app.module';
 
 const ISSUER = 'vigil-test-issuer';
@@ -75,6 +76,7 @@ export class AlerterHarness {
     });
     this.service = await startService({ name: 'alerter', module: AppModule, config, logger: createLogger('alerter', 'silent') });
     await until('the alerter to be ready', async () => ((await fetch(`${this.url}/readyz`)).status === 200 ? true : undefined), 300);
+    await this.service.app.get(AlerterConsumer).started;
     return this.service;
   }
 

@@ -41,6 +41,9 @@ export class AlerterWorker implements OnApplicationBootstrap {
   private stopped = false;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private busy = false;
+  private wakeAgain = false;
+  private started = false;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -59,15 +62,38 @@ export class AlerterWorker implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    void this.bootstrap.ready.then(() => this.schedule(0));
+    void this.bootstrap.ready.then(() => {
+      this.started = true;
+      this.schedule(0);
+    });
+  }
+
+  /**
+   * Something became due now (a new incident without group wait, a state change): run a pass
+   * at once instead of at the next poll. Polling stays the source of truth (other replicas,
+   * restarts); this only cuts the latency.
+   */
+  wake(): void {
+    if (!this.started || this.stopped) return;
+    if (this.busy) {
+      this.wakeAgain = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.schedule(0);
   }
 
   private schedule(delay: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      this.busy = true;
+      this.wakeAgain = false;
       this.running = this.tick()
         .catch((error: Error) => this.logger.warn(`alerter worker tick failed, retrying: ${error.message}`))
-        .finally(() => this.schedule(this.config.VIGIL_ALERTER_POLL_INTERVAL));
+        .finally(() => {
+          this.busy = false;
+          this.schedule(this.wakeAgain ? 0 : this.config.VIGIL_ALERTER_POLL_INTERVAL);
+        });
     }, delay);
   }
 
