@@ -32,7 +32,6 @@ function latency(samples: number[]) {
 
 async function main(): Promise<void> {
   // Loaded only in the child (see the header). The benchmark drives the app's own classes in process.
-  /* eslint-disable @nx/enforce-module-boundaries */
   const { loadConfig } = require('@vigil/config') as typeof import('@vigil/config');
   const { complianceAlertsContract, exampleComplianceAlert } = require('@vigil/contracts') as typeof import('@vigil/contracts');
   const { createEventProducer } = require('@vigil/kafka') as typeof import('@vigil/kafka');
@@ -43,7 +42,6 @@ async function main(): Promise<void> {
   const { AppModule } = require('../apps/alerter/src/app.module') as typeof import('../apps/alerter/src/app.module');
   const { alerterConfig } = require('../apps/alerter/src/alerter.config') as typeof import('../apps/alerter/src/alerter.config');
   const { RecordingServer } = require('../apps/alerter/src/test-support/recording-server') as typeof import('../apps/alerter/src/test-support/recording-server');
-  /* eslint-enable @nx/enforce-module-boundaries */
 
   const peer = await new RecordingServer().start();
   const arrivals = new Map<string, number>();
