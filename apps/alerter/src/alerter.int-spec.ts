@@ -238,5 +238,10 @@ describe('alerter', () => {
     expect((await harness.call(undefined, 'POST', '/api/alertmanager/webhook', payload)).body).toEqual({ outcomes: ['duplicate-event'] });
     const rows = (await harness.call(['sre'], 'GET', '/api/alerts?source=alertmanager')).body.alerts;
     expect(rows).toEqual([expect.objectContaining({ fingerprint: 'alertmanager:ab12cd34ef56', severity: 'CRITICAL', type: 'DiskFull', count: 1 })]);
+    const open = (await harness.pool.query(`SELECT severity, count(*)::int AS n FROM alerter.incidents WHERE state <> 'resolved' GROUP BY severity`)).rows as { severity: string; n: number }[];
+    const metrics = await (await fetch(`${harness.url}/metrics`)).text();
+    for (const severity of ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']) {
+      expect(metrics).toMatch(new RegExp(`^vigil_alerter_open_incidents\\{severity="${severity}",service="alerter"\\} ${open.find((o) => o.severity === severity)?.n ?? 0}$`, 'm'));
+    }
   });
 });

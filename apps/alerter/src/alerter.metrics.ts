@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { MetricsRegistry } from '@vigil/observability';
-import { Counter, Histogram } from 'prom-client';
+import { PG_POOL } from '@vigil/service';
+import type { Pool } from 'pg';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { SEVERITIES } from '@vigil/contracts';
 
 @Injectable()
 export class AlerterMetrics {
@@ -9,8 +12,9 @@ export class AlerterMetrics {
   readonly notifications: Counter<'receiver' | 'outcome'>;
   readonly escalations: Counter<'level'>;
   readonly timeToAcknowledge: Histogram<'severity'>;
+  readonly openIncidents: Gauge<'severity'>;
 
-  constructor(metrics: MetricsRegistry) {
+  constructor(metrics: MetricsRegistry, @Inject(PG_POOL) pool: Pool) {
     const registers = [metrics];
     this.alertsReceived = new Counter({ name: 'vigil_alerter_alerts_received_total', help: 'Alerts received, by source and what became of them', labelNames: ['source', 'outcome'], registers });
     this.incidentsOpened = new Counter({ name: 'vigil_alerter_incidents_opened_total', help: 'Incidents opened, by severity', labelNames: ['severity'], registers });
@@ -22,6 +26,20 @@ export class AlerterMetrics {
       labelNames: ['severity'],
       buckets: [30, 60, 300, 900, 1800, 3600, 14400],
       registers,
+    });
+    // Read from Postgres at scrape time: the truth across replicas and restarts.
+    this.openIncidents = new Gauge({
+      name: 'vigil_alerter_open_incidents',
+      help: 'Incidents not resolved, by severity (read at scrape time)',
+      labelNames: ['severity'],
+      registers,
+      async collect() {
+        const rows = await pool
+          .query<{ severity: string; n: number }>(`SELECT severity, count(*)::int AS n FROM alerter.incidents WHERE state <> 'resolved' GROUP BY severity`)
+          .then((result) => result.rows, () => undefined);
+        if (!rows) return; // schema not there yet, or Postgres away: /readyz says which
+        for (const severity of SEVERITIES) this.set({ severity }, rows.find((row) => row.severity === severity)?.n ?? 0);
+      },
     });
   }
 }
