@@ -21,6 +21,7 @@ receivers:
   flaky: { type: webhook, url: ${peerUrl}/flaky, secret: { env: ALERTER_TEST_HOOK_SECRET } }
   broken: { type: webhook, url: ${peerUrl}/broken, secret: { env: ALERTER_TEST_HOOK_SECRET } }
   escalation-target: { type: webhook, url: ${peerUrl}/escalation, secret: { env: ALERTER_TEST_HOOK_SECRET } }
+  escalation-two: { type: webhook, url: ${peerUrl}/escalation-2, secret: { env: ALERTER_TEST_HOOK_SECRET } }
 routes:
   - { match: { type: SPOOFING }, receivers: [oncall-hook, pagerduty, slack] }
   - { match: { type: WASH_TRADE }, receivers: [flaky] }
@@ -29,6 +30,10 @@ defaultReceivers: [oncall-hook]
 escalations:
   - match: { type: BRUTE_FORCE }
     steps: [{ delay: 3s, targets: [escalation-target] }]
+  - match: { type: MFA_FAILURE_BURST }
+    condition: if-not-resolved
+    repeat: 1
+    steps: [{ delay: 1s, targets: [escalation-two] }]
 `;
 
 beforeAll(async () => {
@@ -193,6 +198,22 @@ describe('alerter', () => {
     expect(detail).toMatchObject({ escalationLevel: 1, nextEscalationAt: null, postIncidentDue: new Date(Date.parse(detail.createdAt) + 5 * 86_400_000).toISOString() });
     expect(detail.timeline.filter((t: { action: string }) => t.action === 'incident.escalated')).toEqual([expect.objectContaining({ actor: 'system', details: { level: 1, targets: ['escalation-target'] } })]);
     expect((await harness.call(['security-officer'], 'GET', `/api/incidents/${ackedId}`)).body).toMatchObject({ escalationLevel: 0, state: 'acknowledged' });
+  });
+
+  it('keeps escalating an acknowledged incident under an if-not-resolved policy, through its repeats, then stops', async () => {
+    const burst = exampleSecurityIncident({ type: 'MFA_FAILURE_BURST', subject: 'user:oscar', severity: 'MEDIUM' });
+    await harness.producer.send(securityIncidentsContract, [burst]);
+    const id = (await until('the incident', () => incidentOf(`security:${burst.incidentId}`))).incident_id;
+    expect((await harness.call(['sre'], 'POST', `/api/incidents/${id}/acknowledge`, {})).body).toMatchObject({ state: 'acknowledged' });
+    await until('both levels paged', () => (peer.to('/escalation-2').length >= 2 ? true : undefined));
+    const detail = await until('the policy exhausted', async () => {
+      const body = (await harness.call(['security-officer'], 'GET', `/api/incidents/${id}`)).body;
+      return body.escalationLevel === 2 && body.nextEscalationAt === null ? body : undefined;
+    });
+    expect(detail.postIncidentDue).toBe(new Date(Date.parse(detail.createdAt) + 10 * 86_400_000).toISOString());
+    // One step, repeated once: levels 1 and 2, then nothing more.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(peer.to('/escalation-2').map((r) => r.headers['idempotency-key'])).toEqual([`${id}:escalation-two:escalation-1`, `${id}:escalation-two:escalation-2`]);
   });
 
   it('records silenced alerts instead of paging them, and validates silences naming the bad field', async () => {

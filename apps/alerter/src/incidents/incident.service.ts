@@ -8,7 +8,7 @@ import { AuditRecorder } from '../audit/audit-recorder';
 import { inTransaction } from '../db/transaction';
 import { Routing } from '../routing/routing';
 import { AlerterWorker } from '../worker/alerter.worker';
-import { fireEscalation } from '../worker/escalation';
+import { escalationApplies, fireEscalation } from '../worker/escalation';
 import { incidentView, type IncidentRow } from './incident-rows';
 import { appendTimeline } from './timeline';
 
@@ -71,7 +71,12 @@ export class IncidentService {
   acknowledge(id: string, who: Principal, note?: string) {
     return this.act(id, who, 'incidents.acknowledge', note, async (client, incident) => {
       if (incident.state !== 'triggered') throw conflict(id, incident.state, 'acknowledge', 'only a triggered incident can be acknowledged');
-      await client.query(`UPDATE alerter.incidents SET state = 'acknowledged', acknowledged_at = now(), next_escalation_at = NULL, notify_at = now() WHERE id = $1`, [id]);
+      // An if-not-resolved policy keeps escalating an acknowledged incident.
+      const keepEscalating = escalationApplies(this.routing, { labels: incident.labels, state: 'acknowledged' });
+      await client.query(
+        `UPDATE alerter.incidents SET state = 'acknowledged', acknowledged_at = now(), next_escalation_at = CASE WHEN $2 THEN next_escalation_at END, notify_at = now() WHERE id = $1`,
+        [id, keepEscalating],
+      );
       this.metrics.timeToAcknowledge.observe({ severity: incident.severity }, (Date.now() - incident.created_at.getTime()) / 1000);
       return { action: 'incident.acknowledged' };
     });

@@ -39,8 +39,12 @@ export const routingSchema = z
         z
           .object({
             match: matchSchema,
-            // Fired in order while the incident is still triggered (not acknowledged); each delay counts from the previous step.
+            // Steps fire in order while the condition holds; each delay counts from the previous step.
             steps: z.array(z.object({ delay: duration, targets: z.array(z.string()).min(1) }).strict()).min(1),
+            // if-not-acknowledged: acknowledging stops it; if-not-resolved: only resolving does.
+            condition: z.enum(['if-not-acknowledged', 'if-not-resolved']).default('if-not-acknowledged'),
+            // How many more times the whole list of steps runs after the last one.
+            repeat: z.number().int().min(0).max(100).default(0),
           })
           .strict(),
       )

@@ -26,6 +26,7 @@ describe('Routing', () => {
   it('groups by the groupBy labels and finds escalation policies with their delays in ms', () => {
     expect(routing.groupKey({ source: 'security', type: 'BRUTE_FORCE', subject: 'user:a', extra: 'x' })).toBe('source=security,type=BRUTE_FORCE,venue=,desk=,subject=user:a');
     expect(routing.escalationFor({ type: 'BRUTE_FORCE' })?.steps.map((s) => s.delay)).toEqual([300_000, 90_000]);
+    expect(routing.escalationFor({ type: 'BRUTE_FORCE' })).toMatchObject({ condition: 'if-not-acknowledged', repeat: 0 });
     expect(routing.escalationFor({ type: 'SPOOFING' })).toBeUndefined();
     expect(routing.config.receivers.pd).toMatchObject({ url: 'https://events.pagerduty.com/v2/enqueue' });
   });

@@ -10,7 +10,7 @@ import { appendTimeline } from '../incidents/timeline';
 import type { IncidentState } from '../receivers/receiver';
 import { ReceiverRegistry } from '../receivers/receiver-registry';
 import { Routing } from '../routing/routing';
-import { fireEscalation } from './escalation';
+import { escalationApplies, fireEscalation } from './escalation';
 
 const BATCH = 50;
 const MAX_BACKOFF_MS = 300_000;
@@ -132,10 +132,14 @@ export class AlerterWorker implements OnApplicationBootstrap {
   private dueEscalations(): Promise<number> {
     return inTransaction(this.pool, async (client) => {
       const due = await client.query<IncidentRow>(
-        `SELECT * FROM alerter.incidents WHERE next_escalation_at <= now() AND state = 'triggered' ORDER BY next_escalation_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT * FROM alerter.incidents WHERE next_escalation_at <= now() AND state <> 'resolved' ORDER BY next_escalation_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH],
       );
       for (const incident of due.rows) {
+        if (!escalationApplies(this.routing, incident)) {
+          await client.query('UPDATE alerter.incidents SET next_escalation_at = NULL WHERE id = $1', [incident.id]);
+          continue;
+        }
         const level = await fireEscalation(client, this.routing, incident, 'system');
         if (level !== undefined) this.metrics.escalations.inc({ level: String(level) });
       }

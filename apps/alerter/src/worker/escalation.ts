@@ -3,6 +3,13 @@ import type { IncidentRow } from '../incidents/incident-rows';
 import { appendTimeline } from '../incidents/timeline';
 import type { Routing } from '../routing/routing';
 
+/** Whether the incident's escalation still runs in its current state. */
+export function escalationApplies(routing: Routing, incident: Pick<IncidentRow, 'labels' | 'state'>): boolean {
+  if (incident.state === 'resolved') return false;
+  const condition = routing.escalationFor(incident.labels)?.condition ?? 'if-not-acknowledged';
+  return incident.state === 'triggered' || condition === 'if-not-resolved';
+}
+
 /**
  * Fires the incident's next escalation step inside the caller's transaction (the incident row
  * locked): its targets' deliveries, the new level, the next deadline, a timeline entry. The
@@ -10,9 +17,12 @@ import type { Routing } from '../routing/routing';
  * Returns the level fired, or undefined when the policy has no further step.
  */
 export async function fireEscalation(client: PoolClient, routing: Routing, incident: IncidentRow, actor: string, note?: string): Promise<number | undefined> {
-  const steps = routing.escalationFor(incident.labels)?.steps ?? [];
+  const policy = routing.escalationFor(incident.labels);
+  const steps = policy?.steps ?? [];
   const level = incident.escalation_level + 1;
-  const step = steps[level - 1];
+  // Level n is step (n - 1) mod steps, while the policy's repeats last.
+  const total = steps.length * ((policy?.repeat ?? 0) + 1);
+  const step = level <= total ? steps[(level - 1) % steps.length] : undefined;
   if (!step) {
     await client.query('UPDATE alerter.incidents SET next_escalation_at = NULL WHERE id = $1', [incident.id]);
     return undefined;
@@ -23,7 +33,7 @@ export async function fireEscalation(client: PoolClient, routing: Routing, incid
       [incident.id, receiver, incident.state, `${incident.id}:${receiver}:escalation-${level}`],
     );
   }
-  const next = steps[level];
+  const next = level < total ? steps[level % steps.length] : undefined;
   await client.query(`UPDATE alerter.incidents SET escalation_level = $2, next_escalation_at = CASE WHEN $3::bigint IS NULL THEN NULL ELSE now() + $3::bigint * interval '1 millisecond' END WHERE id = $1`, [
     incident.id,
     level,
