@@ -1,1 +1,2 @@
 export { migrate, MigrationError, serviceMigrationsDir, type MigrateOptions } from './migrations';
+export { inTransaction } from './transaction';

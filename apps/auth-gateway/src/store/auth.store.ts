@@ -1,3 +1,4 @@
+import { inTransaction } from '@vigil/database';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { AUTH_DB } from './auth-db.provider';
@@ -223,18 +224,7 @@ export class AuthStore {
     await this.pool.query(`insert into auth.service_accounts (client_id, secret_hash, roles) values ($1, $2, $3)`, [account.clientId, account.secretHash, account.roles]);
   }
 
-  private async transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
-      const result = await fn(client);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, fn);
   }
 }

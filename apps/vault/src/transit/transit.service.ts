@@ -7,7 +7,7 @@ import type { Caller } from '../access/vault-gate';
 import { VaultAudit, type VaultAuditRecord } from '../audit/vault-audit';
 import { DecryptionError, KEY_BYTES, gcmOpen, gcmSeal } from '../crypto/aes-gcm';
 import { transitDataAad, transitKeyAad } from '../crypto/associated-data';
-import { inTransaction } from '../db/transaction';
+import { inTransaction } from '@vigil/database';
 import { VaultKeyring } from '../keyring/vault-keyring';
 import type { VaultConfig } from '../vault.config';
 import { VaultError, badRequest, conflict, integrityFailure, notFound } from '../vault.errors';

@@ -1,6 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
 
-/** Runs fn in one transaction; the audit event is produced inside it, so a write whose audit fails is rolled back. */
+/**
+ * Runs `fn` on one client inside one transaction: committed when it resolves, rolled back
+ * when it throws (the error is rethrown). Services put an audit event's produce inside it
+ * where a write whose audit fails must not stand.
+ */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
