@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { migrate, MigrationError } from '@vigil/database';
+import { migrate, serviceMigrationsDir, MigrationError } from '@vigil/database';
 import { PG_POOL, SERVICE_LOGGER, ShutdownService } from '@vigil/service';
 import type { Logger as PinoLogger } from 'pino';
 import type { Pool } from 'pg';
-import { alerterFile } from './db/migrations-dir';
 
 const RETRY_MAX_MS = 15_000;
 
@@ -35,7 +34,7 @@ export class AlerterBootstrap implements OnModuleInit {
 
   private async attempt(): Promise<boolean> {
     try {
-      await migrate({ pool: this.pool, schema: 'alerter', dir: alerterFile('migrations'), logger: this.pino });
+      await migrate({ pool: this.pool, schema: 'alerter', dir: serviceMigrationsDir('alerter', __dirname), logger: this.pino });
       this.problem = '';
       this.resolveReady();
       return true;

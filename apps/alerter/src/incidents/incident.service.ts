@@ -5,7 +5,7 @@ import { PG_POOL } from '@vigil/service';
 import type { Pool, PoolClient } from 'pg';
 import { AlerterMetrics } from '../alerter.metrics';
 import { AuditRecorder } from '../audit/audit-recorder';
-import { inTransaction } from '../db/transaction';
+import { inTransaction } from '@vigil/database';
 import { Routing } from '../routing/routing';
 import { AlerterWorker } from '../worker/alerter.worker';
 import { escalationApplies, fireEscalation } from '../worker/escalation';

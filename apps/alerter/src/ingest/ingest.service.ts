@@ -5,7 +5,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { AlerterConfig } from '../alerter.config';
 import { AlerterBootstrap } from '../alerter.bootstrap';
 import { AlerterMetrics } from '../alerter.metrics';
-import { inTransaction } from '../db/transaction';
+import { inTransaction } from '@vigil/database';
 import { postIncidentDue } from '../incidents/post-incident';
 import { appendTimeline } from '../incidents/timeline';
 import { Routing } from '../routing/routing';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { AuditRecorder } from '../audit/audit-recorder';
-import { inTransaction } from '../db/transaction';
+import { inTransaction } from '@vigil/database';
 import { actorOf } from '../incidents/incident.service';
 import { matcherSchema } from './silence-matcher';
 

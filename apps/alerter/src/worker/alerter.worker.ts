@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import type { AlerterConfig } from '../alerter.config';
 import { AlerterBootstrap } from '../alerter.bootstrap';
 import { AlerterMetrics } from '../alerter.metrics';
-import { inTransaction } from '../db/transaction';
+import { inTransaction } from '@vigil/database';
 import { loadNotification, type IncidentRow } from '../incidents/incident-rows';
 import { appendTimeline } from '../incidents/timeline';
 import type { IncidentState } from '../receivers/receiver';
