@@ -1,7 +1,6 @@
 import { loadConfig } from '@vigil/config';
-import { KafkaAdmin } from '@vigil/kafka';
 import { createLogger } from '@vigil/observability';
-import { startService } from '@vigil/service';
+import { readinessOnceReady, startService, topicPartitions } from '@vigil/service';
 import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
 import { AppModule } from './app.module';
 import { alerterConfig } from './alerter.config';
@@ -16,13 +15,7 @@ describe('alerter service', () => {
     const config = loadConfig(alerterConfig, { ...process.env, ...serviceEnv(infraEnv(), prefix), VIGIL_DATABASE_URL: db.url, VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
     const service = await startService({ name: 'alerter', module: AppModule, config, logger: createLogger('alerter', 'silent') });
     try {
-      let readyz = await fetch(`${service.url}/readyz`);
-      // Its topics are created in the background and clients connect lazily: a poller sees it ready soon after.
-      for (let i = 0; i < 150 && readyz.status !== 200; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        readyz = await fetch(`${service.url}/readyz`);
-      }
-      expect({ status: readyz.status, body: await readyz.json() }).toEqual({
+      expect(await readinessOnceReady(service)).toEqual({
         status: 200,
         body: { status: 'ok', checks: { postgres: { status: 'ok' }, migrations: { status: 'ok' }, kafka: { status: 'ok' }, 'schema-registry': { status: 'ok' } } },
       });
@@ -34,15 +27,7 @@ describe('alerter service', () => {
         'security.incidents.v1.dlq': 1,
         'audit.events.v1': 6,
       };
-      const names = Object.keys(expected).map((topic) => `${prefix}${topic}`);
-      const described = async () => Object.fromEntries([...(await service.app.get(KafkaAdmin).describeTopics(names))].map(([name, count]) => [name.slice(prefix.length), count]));
-      // The broker's metadata can trail a topic's creation by a moment.
-      let partitions = await described();
-      for (let i = 0; i < 50 && Object.keys(partitions).length < names.length; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        partitions = await described();
-      }
-      expect(partitions).toEqual(expected);
+      expect(await topicPartitions(service, prefix, Object.keys(expected))).toEqual(expected);
 
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       // Stopping while the consumer is still joining its group makes @platformatic/kafka emit

@@ -1,7 +1,6 @@
 import { loadConfig } from '@vigil/config';
-import { KafkaAdmin } from '@vigil/kafka';
 import { createLogger } from '@vigil/observability';
-import { startService } from '@vigil/service';
+import { readinessOnceReady, startService, topicPartitions } from '@vigil/service';
 import { infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
 import { AppModule } from './app.module';
 import { authGatewayConfig } from './auth-gateway.config';
@@ -14,13 +13,7 @@ describe('auth-gateway service', () => {
     const config = loadConfig(authGatewayConfig, { ...process.env, ...serviceEnv(infraEnv(), prefix), VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent', VIGIL_AUTH_SEED_KEY_FILE: undefined });
     const service = await startService({ name: 'auth-gateway', module: AppModule, config, logger: createLogger('auth-gateway', 'silent') });
     try {
-      let readyz = await fetch(`${service.url}/readyz`);
-      // Its topics are created in the background and clients connect lazily: a poller sees it ready soon after.
-      for (let i = 0; i < 150 && readyz.status !== 200; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        readyz = await fetch(`${service.url}/readyz`);
-      }
-      expect({ status: readyz.status, body: await readyz.json() }).toEqual({
+      expect(await readinessOnceReady(service)).toEqual({
         status: 200,
         body: { status: 'ok', checks: { postgres: { status: 'ok' }, redis: { status: 'ok' }, kafka: { status: 'ok' }, 'schema-registry': { status: 'ok' } } },
       });
@@ -29,15 +22,7 @@ describe('auth-gateway service', () => {
         'audit.events.v1': 6,
         'security.incidents.v1': 3,
       };
-      const names = Object.keys(expected).map((topic) => `${prefix}${topic}`);
-      const described = async () => Object.fromEntries([...(await service.app.get(KafkaAdmin).describeTopics(names))].map(([name, count]) => [name.slice(prefix.length), count]));
-      // The broker's metadata can trail a topic's creation by a moment.
-      let partitions = await described();
-      for (let i = 0; i < 50 && Object.keys(partitions).length < names.length; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        partitions = await described();
-      }
-      expect(partitions).toEqual(expected);
+      expect(await topicPartitions(service, prefix, Object.keys(expected))).toEqual(expected);
 
       // Started without VIGIL_AUTH_SEED_KEY_FILE: it runs, and what needs a key says which variable is missing.
       const jwks = await fetch(`${service.url}/.well-known/jwks.json`);

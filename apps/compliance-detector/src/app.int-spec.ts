@@ -1,7 +1,6 @@
 import { loadConfig } from '@vigil/config';
-import { KafkaAdmin } from '@vigil/kafka';
 import { createLogger } from '@vigil/observability';
-import { startService } from '@vigil/service';
+import { readinessOnceReady, startService, topicPartitions } from '@vigil/service';
 import { infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
 import { AppModule } from './app.module';
 import { complianceDetectorConfig } from './compliance-detector.config';
@@ -14,13 +13,7 @@ describe('compliance-detector service', () => {
     const config = loadConfig(complianceDetectorConfig, { ...process.env, ...serviceEnv(infraEnv(), prefix), VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
     const service = await startService({ name: 'compliance-detector', module: AppModule, config, logger: createLogger('compliance-detector', 'silent') });
     try {
-      let readyz = await fetch(`${service.url}/readyz`);
-      // Its topics are created in the background and clients connect lazily: a poller sees it ready soon after.
-      for (let i = 0; i < 150 && readyz.status !== 200; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        readyz = await fetch(`${service.url}/readyz`);
-      }
-      expect({ status: readyz.status, body: await readyz.json() }).toEqual({
+      expect(await readinessOnceReady(service)).toEqual({
         status: 200,
         body: { status: 'ok', checks: { redis: { status: 'ok' }, kafka: { status: 'ok' }, 'schema-registry': { status: 'ok' } } },
       });
@@ -31,15 +24,7 @@ describe('compliance-detector service', () => {
         'compliance.alerts.v1': 6,
         'audit.events.v1': 6,
       };
-      const names = Object.keys(expected).map((topic) => `${prefix}${topic}`);
-      const described = async () => Object.fromEntries([...(await service.app.get(KafkaAdmin).describeTopics(names))].map(([name, count]) => [name.slice(prefix.length), count]));
-      // The broker's metadata can trail a topic's creation by a moment.
-      let partitions = await described();
-      for (let i = 0; i < 50 && Object.keys(partitions).length < names.length; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        partitions = await described();
-      }
-      expect(partitions).toEqual(expected);
+      expect(await topicPartitions(service, prefix, Object.keys(expected))).toEqual(expected);
 
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toMatch(/^process_cpu_user_seconds_total\{service="compliance-detector"\} /m);

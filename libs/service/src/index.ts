@@ -5,6 +5,7 @@ export { setupOpenApi, type OpenApiInfo } from './openapi';
 export { PostgresModule } from './postgres/postgres.module';
 export { RedisModule } from './redis/redis.module';
 export { configureServiceApp, runService, startService, type RunServiceOptions, type RunningService } from './run-service';
+export { readinessOnceReady, topicPartitions } from './testing/service-probes';
 export {
   HEALTH_CHECKS,
   KAFKA_HEALTH_CHECKS,
