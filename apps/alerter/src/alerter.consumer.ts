@@ -14,7 +14,7 @@ const RETRY_MAX_MS = 15_000;
  * compliance.alerts.v1 and security.incidents.v1 into the ingest path. At-least-once: a
  * batch is committed after every alert in it is stored; a redelivered one is a no-op by its
  * alertId / incidentId (IngestService). A runner that fails to join the group (the broker
- * away, or a shutdown racing the start) is replaced and started again with back-off, unless
+ * away) is replaced and started again with back-off, unless
  * the service is stopping.
  */
 @Injectable()

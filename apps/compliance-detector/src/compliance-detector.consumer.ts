@@ -21,7 +21,6 @@ export const COMPLIANCE_DETECTOR_CONSUMER_GROUP = 'vigil.compliance-detector';
 @Injectable()
 export class ComplianceDetectorConsumer implements OnApplicationBootstrap {
   private readonly runner: ConsumerRunner<MarketOrderEvent>;
-  private starting: Promise<void> | undefined;
 
   constructor(
     @Inject(KAFKA_OPTIONS) kafka: KafkaConnectionOptions,
@@ -46,18 +45,14 @@ export class ComplianceDetectorConsumer implements OnApplicationBootstrap {
         await detection.confirm();
       },
     });
-    shutdown.onShutdown('compliance-detector consumer', async () => {
-      // A stop that overtakes a start still joining the group would close the client under it
-      // (only a start already under way is awaited: topics that never get ready do not hold the shutdown).
-      await this.starting?.catch(() => undefined);
-      await this.runner.stop();
-    });
+    // The runner's stop() waits for a start still joining the group before it closes.
+    shutdown.onShutdown('compliance-detector consumer', () => this.runner.stop());
   }
 
   onApplicationBootstrap(): void {
     // Its topics exist once TopicBootstrap is ready; a service already stopping does not start it.
     void this.topics.ready
-      .then(() => (this.shutdown.isShuttingDown ? undefined : (this.starting = this.runner.start())))
+      .then(() => (this.shutdown.isShuttingDown ? undefined : this.runner.start()))
       .catch((error: unknown) => this.logger.error({ err: error }, 'compliance-detector consumer did not start'));
   }
 }
