@@ -1,6 +1,6 @@
 // libs/testing's helpers against the real Postgres and Redis.
 import Redis from 'ioredis';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { assertInfraUp } from './assert-infra-up';
 import type { InfraEnv } from './infra-env';
 import { deleteRedisKeysByPrefix } from './redis-keys';
@@ -37,6 +37,18 @@ describe('createThrowawayDatabase', () => {
     const left = await query(infra.databaseUrl, `select 1 from pg_database where datname = '${db.name}'`);
     expect(left).toHaveLength(0);
     await lingering.end().catch(() => undefined);
+  });
+
+  it('lets a pool that was just ended close its sessions rather than terminating them under it', async () => {
+    const db = await createThrowawayDatabase(infra.databaseUrl);
+    const pool = new Pool({ connectionString: db.url, max: 4 });
+    const errors: Error[] = [];
+    pool.on('error', (error) => errors.push(error));
+    await Promise.all([1, 2, 3, 4].map(() => pool.query('select pg_sleep(0.05)')));
+    await pool.end();
+    await db.drop();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(errors.map((error) => error.message)).toEqual([]);
   });
 });
 

@@ -54,9 +54,28 @@ export async function createThrowawayDatabase(baseUrl: string = infraEnv().datab
     name,
     url: withDatabase(baseUrl, name),
     drop: async () => {
-      await withClient(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+      await withClient(adminUrl, async (c) => {
+        await waitForSessionsToLeave(c, name);
+        await c.query(`drop database if exists ${name} with (force)`);
+      });
     },
   };
+}
+
+/**
+ * pg-pool's end() resolves once it has *asked* its clients to close, not when their
+ * backends have gone. Forcing the drop at that moment terminates backends that were
+ * about to leave, and the FATAL 57P01 lands on a closing client whose pool no longer has
+ * anyone listening: an unhandled 'error' in whichever test file runs next. So give
+ * closing sessions a moment to leave; only what is still there after that is forced.
+ */
+async function waitForSessionsToLeave(admin: Client, database: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { rows } = await admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [database]);
+    if (rows[0]!.n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 export interface ThrowawaySchema {
