@@ -5,6 +5,7 @@ import { HEALTH_CHECKS, KafkaModule, PostgresModule, SERVICE_CONFIG } from '@vig
 import { AuditEventSink, AuditEventSinkModule } from './api/audit-event-sink';
 import { AuditSchemaMigration } from './audit-schema.migration';
 import { LogsController } from './api/logs.controller';
+import { AuditWriterMetrics } from './audit-writer.metrics';
 import { AuditWriterConsumer } from './audit-writer.consumer';
 import type { AuditWriterConfig } from './audit-writer.config';
 import { auditWriterHealthChecks } from './audit-writer.health';
@@ -29,7 +30,7 @@ import { GlobalCheckpointService } from './checkpoint/global-checkpoint.service'
     }),
   ],
   controllers: [LogsController],
-  providers: [AuditSchemaMigration, auditWriterHealthChecks, checkpointKeyProvider, AuditWriterConsumer, GlobalCheckpointService],
+  providers: [AuditSchemaMigration, auditWriterHealthChecks, checkpointKeyProvider, AuditWriterConsumer, GlobalCheckpointService, AuditWriterMetrics],
   exports: [HEALTH_CHECKS],
 })
 export class AppModule {}

@@ -6,6 +6,7 @@ import { KAFKA_OPTIONS, PG_POOL, SERVICE_CONFIG, SERVICE_LOGGER, ShutdownService
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { AuditWriterConfig } from './audit-writer.config';
+import { AuditWriterMetrics } from './audit-writer.metrics';
 import { CHECKPOINT_KEY } from './checkpoint/checkpoint.constants';
 import type { CheckpointKey } from './checkpoint/signing-key';
 import { LogAppender, type CommittedCheckpoint } from './log/log-appender';
@@ -34,6 +35,7 @@ export class AuditWriterConsumer implements OnApplicationBootstrap {
     private readonly producer: EventProducer,
     private readonly topics: TopicBootstrap,
     private readonly shutdown: ShutdownService,
+    private readonly ownMetrics: AuditWriterMetrics,
   ) {
     this.appender = new LogAppender({
       pool,
@@ -79,6 +81,7 @@ export class AuditWriterConsumer implements OnApplicationBootstrap {
 
   private async raiseIncident(error: LogIntegrityError): Promise<void> {
     if (this.reported.has(error.logId)) return;
+    this.ownMetrics.integrityViolations.inc();
     this.logger.error({ logId: error.logId, treeSize: error.treeSize, problem: error.problem }, 'audit log integrity violation: appending to it stopped');
     try {
       await this.producer.send(securityIncidentsContract, [integrityIncident({ logId: error.logId, treeSize: error.treeSize, problem: error.problem, detectedBy: 'audit-writer' })]);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PostgresModule, REDIS_CLIENT, RedisModule, SERVICE_CONFIG } from '@vigil/service';
 import type Redis from 'ioredis';
 import { AuditRecorder } from './audit/audit-recorder';
+import { AuthGatewayMetrics } from './auth-gateway.metrics';
 import type { AuthGatewayConfig } from './auth-gateway.config';
 import { BruteForceService } from './brute-force/brute-force.service';
 import { seedCipherProvider } from './crypto/seed-cipher.provider';
@@ -25,6 +26,7 @@ const redisPrefix = (config: AuthGatewayConfig) => `vigil:auth:${config.VIGIL_TO
     AuthStore,
     SigningKeysService,
     AuditRecorder,
+    AuthGatewayMetrics,
     { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
     {
       provide: BRUTE_FORCE,

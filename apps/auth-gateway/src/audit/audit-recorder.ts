@@ -4,6 +4,7 @@ import { auditEventsContract, securityIncidentsContract, type AuditActor, type A
 import { EventProducer } from '@vigil/kafka';
 import type { JsonObject } from '@vigil/contracts';
 import { randomUUID } from 'node:crypto';
+import { AuthGatewayMetrics } from '../auth-gateway.metrics';
 
 export const SERVICE = 'auth-gateway';
 
@@ -26,10 +27,14 @@ export interface AuditInput {
  */
 @Injectable()
 export class AuditRecorder implements AuditSink {
-  constructor(private readonly producer: EventProducer) {}
+  constructor(
+    private readonly producer: EventProducer,
+    private readonly metrics: AuthGatewayMetrics,
+  ) {}
 
   async record(event: AuditEvent): Promise<void> {
     await this.producer.send(auditEventsContract, [event]);
+    this.metrics.auditEvents.inc({ action: event.action, outcome: event.outcome });
   }
 
   async audit(input: AuditInput): Promise<void> {
@@ -38,5 +43,6 @@ export class AuditRecorder implements AuditSink {
 
   async incident(type: IncidentType, severity: SecurityIncident['severity'], subject: string, summary: string, evidence: JsonObject): Promise<void> {
     await this.producer.send(securityIncidentsContract, [{ incidentId: randomUUID(), ts: new Date().toISOString(), type, severity, subject, summary, evidence }]);
+    this.metrics.incidents.inc({ type, severity });
   }
 }
