@@ -26,6 +26,7 @@ routes:
   - { match: { type: SPOOFING }, receivers: [oncall-hook, pagerduty, slack] }
   - { match: { type: WASH_TRADE }, receivers: [flaky] }
   - { match: { type: LAYERING }, receivers: [broken] }
+  - { match: { type: QueueBacklog }, receivers: [pagerduty] }
 defaultReceivers: [oncall-hook]
 escalations:
   - match: { type: BRUTE_FORCE }
@@ -264,5 +265,56 @@ describe('alerter', () => {
     for (const severity of ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']) {
       expect(metrics).toMatch(new RegExp(`^vigil_alerter_open_incidents\\{severity="${severity}",service="alerter"\\} ${open.find((o) => o.severity === severity)?.n ?? 0}$`, 'm'));
     }
+  });
+
+  it('auto-resolves an incident once every linked alert is resolved, says why on the timeline, pages the resolve and audits it', async () => {
+    const notification = (alerts: { status: string; instance: string; startsAt?: string }[]) => ({
+      version: '4',
+      groupKey: '{}:{alertname="QueueBacklog"}',
+      status: alerts.every((a) => a.status === 'resolved') ? 'resolved' : 'firing',
+      receiver: 'vigil',
+      alerts: alerts.map((a) => ({
+        status: a.status,
+        labels: { alertname: 'QueueBacklog', severity: 'warning', instance: a.instance },
+        annotations: { summary: `backlog on ${a.instance}` },
+        startsAt: a.startsAt ?? '2026-03-02T15:00:00Z',
+        ...(a.status === 'resolved' ? { endsAt: '2026-03-02T15:10:00Z' } : {}),
+        fingerprint: `backlog-${a.instance}`,
+      })),
+    });
+    const post = async (body: unknown) => (await harness.call(undefined, 'POST', '/api/alertmanager/webhook', body)).body.outcomes;
+    expect(await post(notification([{ status: 'firing', instance: 'q-1' }, { status: 'firing', instance: 'q-2' }]))).toEqual(['incident-created', 'incident-joined']);
+    const id = (await incidentOf('alertmanager:backlog-q-1'))?.incident_id as string;
+    expect((await incidentOf('alertmanager:backlog-q-2'))?.incident_id).toBe(id);
+    await until('the trigger page', () => settled(id, 1));
+
+    // One of two resolved: the incident stays open.
+    expect(await post(notification([{ status: 'resolved', instance: 'q-1' }]))).toEqual(['resolved']);
+    expect((await harness.call(['sre'], 'GET', `/api/incidents/${id}`)).body.state).toBe('triggered');
+    // The last one resolved: the incident resolves by itself and the resolve is paged (PagerDuty resolve on the same dedup_key).
+    expect(await post(notification([{ status: 'resolved', instance: 'q-2' }]))).toEqual(['incident-resolved']);
+    const rows = await until('the resolve page', () => settled(id, 2));
+    expect(rows.map((r) => `${r.receiver}:${r.state}:${r.status}`)).toEqual(['pagerduty:triggered:delivered', 'pagerduty:resolved:delivered']);
+    expect(peer.to('/pd').filter((r) => (r.json as { dedup_key: string }).dedup_key === id).map((r) => (r.json as { event_action: string }).event_action)).toEqual(['trigger', 'resolve']);
+
+    const detail = (await harness.call(['sre'], 'GET', `/api/incidents/${id}`)).body;
+    expect(detail).toMatchObject({ state: 'resolved', resolvedAt: expect.any(String) });
+    expect(detail.timeline.map((t: { actor: string; action: string }) => `${t.actor} ${t.action}`)).toEqual([
+      'source:alertmanager incident.triggered',
+      'source:alertmanager alert.linked',
+      'system notification.sent',
+      'source:alertmanager alert.resolved',
+      'source:alertmanager alert.resolved',
+      'system incident.resolved',
+      'system notification.sent',
+    ]);
+    expect(detail.timeline[5]).toMatchObject({ note: 'auto-resolved: all 2 linked alert(s) resolved, the last by alertmanager', details: { reason: 'all-alerts-resolved', alerts: 2, lastFingerprint: 'alertmanager:backlog-q-2' } });
+    const audited = await until('the automatic resolve audited', () => harness.audits.find((e) => e.resource === `incident:${id}` && e.action === 'incidents.resolve'));
+    expect(audited).toMatchObject({ actor: { type: 'system', id: 'alerter' }, outcome: 'success', details: { automatic: true, reason: 'all-alerts-resolved' } });
+
+    // A resolved alert repeated changes nothing; the same alert firing again later opens a new incident.
+    expect(await post(notification([{ status: 'resolved', instance: 'q-2' }]))).toEqual(['duplicate-event']);
+    expect(await post(notification([{ status: 'firing', instance: 'q-1', startsAt: '2026-03-02T16:00:00Z' }]))).toEqual(['incident-created']);
+    expect((await incidentOf('alertmanager:backlog-q-1'))?.incident_id).not.toBe(id);
   });
 });

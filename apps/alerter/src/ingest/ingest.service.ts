@@ -5,7 +5,9 @@ import type { Pool, PoolClient } from 'pg';
 import type { AlerterConfig } from '../alerter.config';
 import { AlerterBootstrap } from '../alerter.bootstrap';
 import { AlerterMetrics } from '../alerter.metrics';
+import { AuditRecorder } from '../audit/audit-recorder';
 import { inTransaction } from '@vigil/database';
+import type { IncidentRow } from '../incidents/incident-rows';
 import { postIncidentDue } from '../incidents/post-incident';
 import { appendTimeline } from '../incidents/timeline';
 import { Routing } from '../routing/routing';
@@ -13,7 +15,7 @@ import { matchesAll, type Matcher } from '../silences/silence-matcher';
 import { AlerterWorker } from '../worker/alerter.worker';
 import type { NormalizedAlert } from './normalized-alert';
 
-export type IngestOutcome = 'duplicate-event' | 'repeat' | 'silenced' | 'incident-created' | 'incident-joined' | 'resolved';
+export type IngestOutcome = 'duplicate-event' | 'repeat' | 'silenced' | 'incident-created' | 'incident-joined' | 'resolved' | 'incident-resolved';
 
 /**
  * Every source's alerts go through here. One transaction per alert: the event id guards
@@ -29,6 +31,7 @@ export class IngestService {
     private readonly bootstrap: AlerterBootstrap,
     private readonly metrics: AlerterMetrics,
     private readonly worker: AlerterWorker,
+    private readonly audit: AuditRecorder,
   ) {}
 
   /**
@@ -43,7 +46,8 @@ export class IngestService {
     if (alerts.length === 0) return [];
     const outcomes = await inTransaction(this.pool, (client) => this.apply(client, alerts));
     alerts.forEach((alert, i) => this.metrics.alertsReceived.inc({ source: alert.source, outcome: outcomes[i] ?? 'repeat' }));
-    if (this.config.VIGIL_ALERTER_GROUP_WAIT === 0 && outcomes.includes('incident-created')) this.worker.wake();
+    // A resolve is a state change (no group wait); a new incident is due at once only without one.
+    if (outcomes.includes('incident-resolved') || (this.config.VIGIL_ALERTER_GROUP_WAIT === 0 && outcomes.includes('incident-created'))) this.worker.wake();
     return outcomes;
   }
 
@@ -94,7 +98,8 @@ export class IngestService {
       const head = group.indexes[0] as number;
       if (latest.status === 'resolved') {
         if (row.incident_id) await appendTimeline(client, row.incident_id, { actor: `source:${latest.source}`, action: 'alert.resolved', details: { fingerprint: latest.fingerprint } });
-        outcomes[head] = 'resolved';
+        const resolvedIncident = row.incident_id && row.incident_state !== 'resolved' && (await this.resolveIfAllResolved(client, row.incident_id, latest));
+        outcomes[head] = resolvedIncident ? 'incident-resolved' : 'resolved';
         continue;
       }
       // A repeat while its incident is open: last_seen and count moved, nothing else.
@@ -109,6 +114,31 @@ export class IngestService {
       outcomes[head] = await this.openOrJoin(client, group.alerts[0] as NormalizedAlert, row.id);
     }
     return outcomes;
+  }
+
+  /**
+   * The incident resolves by itself once every alert linked to it is resolved (the alert rows
+   * of this batch are already updated and locked): the timeline says why, the audit trail has
+   * it as the alerter's own action, and the resolve is due for notification at once.
+   * Only Alertmanager alerts carry a resolved status; compliance alerts and security
+   * incidents have no resolving event in CONTRACTS.md, so their incidents are resolved by a person.
+   */
+  private async resolveIfAllResolved(client: PoolClient, incidentId: string, last: NormalizedAlert): Promise<boolean> {
+    const incident = (await client.query<IncidentRow>('SELECT * FROM alerter.incidents WHERE id = $1 FOR UPDATE', [incidentId])).rows[0];
+    if (!incident || incident.state === 'resolved') return false;
+    const { total, firing } = (
+      await client.query<{ total: number; firing: number }>(
+        `SELECT count(*)::int AS total, count(*) FILTER (WHERE a.status <> 'resolved')::int AS firing
+           FROM alerter.incident_alerts l JOIN alerter.alerts a ON a.id = l.alert_id WHERE l.incident_id = $1`,
+        [incidentId],
+      )
+    ).rows[0] as { total: number; firing: number };
+    if (firing > 0) return false;
+    await client.query(`UPDATE alerter.incidents SET state = 'resolved', resolved_at = now(), next_escalation_at = NULL, notify_at = now() WHERE id = $1`, [incidentId]);
+    const details = { reason: 'all-alerts-resolved', alerts: total, lastFingerprint: last.fingerprint, previousState: incident.state };
+    await appendTimeline(client, incidentId, { actor: 'system', action: 'incident.resolved', note: `auto-resolved: all ${total} linked alert(s) resolved, the last by ${last.source}`, details });
+    await this.audit.audit({ actor: { type: 'system', id: 'alerter' }, action: 'incidents.resolve', resource: `incident:${incidentId}`, outcome: 'success', details: { ...details, automatic: true } });
+    return true;
   }
 
   private async silenceFor(client: PoolClient, alert: NormalizedAlert): Promise<string | undefined> {
