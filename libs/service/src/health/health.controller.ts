@@ -1,7 +1,8 @@
 import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, runHealthChecks } from '@vigil/observability';
+import { HealthCheck, MetricsRegistry, runHealthChecks } from '@vigil/observability';
 import type { Response } from 'express';
+import { Gauge } from 'prom-client';
 import { HEALTH_CHECKS } from '../service.constants';
 import { ShutdownService } from '../shutdown/shutdown.service';
 import { CheckOutcomeDto, LivenessDto, ReadinessDto } from './health.dto';
@@ -13,7 +14,21 @@ export class HealthController {
   constructor(
     @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[],
     private readonly shutdown: ShutdownService,
-  ) {}
+    metrics: MetricsRegistry,
+  ) {
+    // Readiness as Prometheus sees it: the same checks as /readyz, run at scrape time, one
+    // series per dependency (a handful of names: postgres, redis, kafka, schema-registry, ...).
+    new Gauge({
+      name: 'vigil_readiness_check_ok',
+      help: '1 when the readiness check of this dependency passes (run at scrape time, as /readyz runs it), 0 when it fails',
+      labelNames: ['check'],
+      registers: [metrics],
+      async collect() {
+        const report = await runHealthChecks(checks);
+        for (const [check, outcome] of Object.entries(report.checks)) this.set({ check }, outcome.status === 'ok' ? 1 : 0);
+      },
+    });
+  }
 
   @Get('healthz')
   @Header('Cache-Control', 'no-store')
