@@ -4,10 +4,12 @@ import { HEALTH_CHECKS, KafkaModule, PostgresModule } from '@vigil/service';
 import { accessPolicyProvider } from './access/access.providers';
 import { VaultGate } from './access/vault-gate';
 import { VaultAudit } from './audit/vault-audit';
+import { LeasesController } from './http/leases.controller';
 import { SecretsController } from './http/secrets.controller';
 import { SysController } from './http/sys.controller';
 import { TransitController } from './http/transit.controller';
 import { VaultKeyring } from './keyring/vault-keyring';
+import { LeaseService } from './leases/lease.service';
 import { SecretsService } from './secrets/secrets.service';
 import { TransitService } from './transit/transit.service';
 import { VaultBootstrap } from './vault.bootstrap';
@@ -20,8 +22,8 @@ import { VaultMetrics } from './vault.metrics';
     // Its topics (ARCHITECTURE.md), created at start-up; each consumed one with its .dlq.
     KafkaModule.forService({ consumes: [], produces: [TOPICS.auditEvents, TOPICS.securityIncidents] }),
   ],
-  controllers: [SecretsController, TransitController, SysController],
-  providers: [vaultHealthChecks, VaultMetrics, VaultKeyring, VaultAudit, accessPolicyProvider, VaultGate, SecretsService, TransitService, VaultBootstrap],
+  controllers: [SecretsController, TransitController, LeasesController, SysController],
+  providers: [vaultHealthChecks, VaultMetrics, VaultKeyring, VaultAudit, accessPolicyProvider, VaultGate, LeaseService, SecretsService, TransitService, VaultBootstrap],
   exports: [HEALTH_CHECKS],
 })
 export class AppModule {}

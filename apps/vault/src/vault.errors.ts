@@ -35,3 +35,6 @@ export const integrityFailure = (what: string) =>
     'integrity_failure',
     `${what} failed authentication: its stored ciphertext was modified or moved from another row; restore it from a backup`,
   );
+
+/** A lease that expired or was revoked: the holder must read the secret again. */
+export const leaseGone = (code: 'lease_expired' | 'lease_revoked', message: string) => new VaultError(HttpStatus.GONE, code, message);

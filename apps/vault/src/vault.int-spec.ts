@@ -1,129 +1,37 @@
-import { generateSigningKey, issueToken, type SigningKey } from '@vigil/auth';
-import { loadConfig } from '@vigil/config';
-import { auditEventsContract, securityIncidentsContract, type AuditEvent, type SecurityIncident } from '@vigil/contracts';
-import { createConsumerRunner, silentLogger, type ConsumerRunner } from '@vigil/kafka';
-import { createLogger } from '@vigil/observability';
-import { startService, type RunningService } from '@vigil/service';
-import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
+import type { RunningService } from '@vigil/service';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Pool } from 'pg';
-import { AppModule } from './app.module';
-import { vaultConfig } from './vault.config';
+import type { Pool } from 'pg';
+import { createVaultHarness, type VaultHarness } from './testing/vault-harness';
 
 // The vault as its main starts it, against the local Postgres (a throwaway database), Kafka
 // and registry (topics under a unique prefix), with tokens signed by a test key served
-// from a real local JWKS endpoint.
+// from a real local JWKS endpoint (see testing/vault-harness.ts).
 
-const ISSUER = 'vigil-test-issuer';
 const SECRET_VALUE = `pw-${randomBytes(12).toString('hex')}`;
 const TRANSIT_PLAINTEXT = Buffer.from(`totp-seed-${randomBytes(12).toString('hex')}`);
 
-let db: ThrowawayDatabase;
+let h: VaultHarness;
 let pool: Pool;
-let jwks: Server;
-let jwksUrl: string;
-let signingKey: SigningKey;
-let prefix: string;
 let masterKey: string;
 let vault: RunningService;
-let consumer: ConsumerRunner<AuditEvent | SecurityIncident>;
-const audits: AuditEvent[] = [];
-const incidents: SecurityIncident[] = [];
-const raw: string[] = [];
 
-async function start(env: Record<string, string | undefined> = {}): Promise<RunningService> {
-  const config = loadConfig(vaultConfig, {
-    ...process.env,
-    ...serviceEnv(infraEnv(), prefix),
-    VIGIL_DATABASE_URL: db.url,
-    VIGIL_HTTP_PORT: '0',
-    VIGIL_LOG_LEVEL: 'silent',
-    VIGIL_VAULT_MASTER_KEY: masterKey,
-    VIGIL_VAULT_AUTH_ISSUER: ISSUER,
-    VIGIL_VAULT_AUTH_JWKS_URL: jwksUrl,
-    VIGIL_VAULT_MAX_VERSIONS: '3',
-    VIGIL_VAULT_TRANSIT_ENCRYPTION_LIMIT: '20',
-    VIGIL_VAULT_TRANSIT_COUNTER_BLOCK: '4',
-    ...env,
-  });
-  return startService({ name: 'vault', module: AppModule, config, logger: createLogger('vault', 'silent') });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, tries = 150): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-type Who = 'admin' | 'officer' | 'gateway' | 'audit-writer' | 'alerter' | 'stale-admin';
-async function token(who: Who): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const user = (roles: string[], authTime = now) => ({ subject: `${who}-user`, principalType: 'user' as const, roles, amr: ['pwd', 'otp'], authTime });
-  const service = (name: string) => ({ subject: `svc-${name}`, principalType: 'service' as const, roles: [`svc-${name}`], amr: [], authTime: now });
-  const claims = {
-    admin: user(['admin']),
-    'stale-admin': user(['admin'], now - 3600),
-    officer: user(['security-officer']),
-    gateway: service('auth-gateway'),
-    'audit-writer': service('audit-writer'),
-    alerter: service('alerter'),
-  }[who];
-  return issueToken(signingKey, { issuer: ISSUER, audience: 'vault', ttlSec: 300, ...claims });
-}
-
-async function call(service: RunningService, who: Who | undefined, method: string, path: string, body?: unknown) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (who) headers.authorization = `Bearer ${await token(who)}`;
-  const res = await fetch(`${service.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
-}
-
-const auditsFor = (resource: string) => audits.filter((e) => e.resource === resource);
+const start = (env?: Record<string, string | undefined>) => h.start(env);
+const call = (...args: Parameters<VaultHarness['call']>) => h.call(...args);
+const until = <T>(what: string, probe: () => Promise<T | undefined>) => h.until(what, probe);
+const auditsFor = (resource: string) => h.recorder.auditsFor(resource);
 
 beforeAll(async () => {
-  db = await createThrowawayDatabase();
-  pool = new Pool({ connectionString: db.url, max: 2 });
-  signingKey = await generateSigningKey('test-key');
-  jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [signingKey.publicJwk] })));
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
-  prefix = testPrefix();
-  masterKey = randomBytes(32).toString('base64');
+  h = await createVaultHarness({ VIGIL_VAULT_MAX_VERSIONS: '3', VIGIL_VAULT_TRANSIT_ENCRYPTION_LIMIT: '20', VIGIL_VAULT_TRANSIT_COUNTER_BLOCK: '4' });
+  pool = h.pool;
+  masterKey = h.masterKey;
   vault = await start();
   await until('the vault to be ready', async () => ((await fetch(`${vault.url}/readyz`)).status === 200 ? true : undefined));
-  const infra = infraEnv();
-  consumer = createConsumerRunner<AuditEvent | SecurityIncident>({
-    brokers: infra.kafkaBrokers,
-    clientId: 'vault-int-test',
-    topicPrefix: prefix,
-    registryUrl: infra.registryUrl,
-    groupId: `${prefix}reader`,
-    contracts: [auditEventsContract, securityIncidentsContract] as never,
-    logger: silentLogger,
-    lagIntervalMs: 0,
-    handler: async (messages) => {
-      for (const m of messages) {
-        raw.push(JSON.stringify(m.value));
-        if (m.topic.endsWith('security.incidents.v1')) incidents.push(m.value as SecurityIncident);
-        else audits.push(m.value as AuditEvent);
-      }
-    },
-  });
-  void consumer.start();
+  h.recorder.start();
 });
 
 afterAll(async () => {
-  await consumer?.stop();
   if (vault) await vault.stop('test');
-  await pool?.end();
-  await new Promise((resolve) => jwks?.close(resolve));
-  await db?.drop();
+  await h?.close();
 });
 
 describe('vault secrets', () => {
@@ -169,7 +77,7 @@ describe('vault secrets', () => {
       const denied = await call(vault, 'alerter', 'GET', '/v1/secrets/data/db/audit-writer');
       expect(denied.status).toBe(403);
     }
-    const incident = await until('the incident', async () => incidents.find((i) => i.subject === 'service:svc-alerter'));
+    const incident = await until('the incident', async () => h.recorder.incidents.find((i) => i.subject === 'service:svc-alerter'));
     expect(incident).toMatchObject({ type: 'UNAUTHORIZED_SECRET_ACCESS', evidence: { deniedCount: 5 } });
     expect(auditsFor('secret:db/audit-writer').filter((e) => e.outcome === 'denied' && e.actor.id === 'svc-alerter')).toHaveLength(5);
   });
@@ -299,8 +207,8 @@ describe('vault audit, fail closed', () => {
 
 describe('after the suite', () => {
   it('no audit event or incident on Kafka carries a secret value or transit plaintext', () => {
-    expect(raw.length).toBeGreaterThan(20);
-    const all = raw.join('\n');
+    expect(h.recorder.raw.length).toBeGreaterThan(20);
+    const all = h.recorder.raw.join('\n');
     expect(all).not.toContain(SECRET_VALUE);
     expect(all).not.toContain(TRANSIT_PLAINTEXT.toString('base64'));
     expect(all).not.toContain(TRANSIT_PLAINTEXT.toString());

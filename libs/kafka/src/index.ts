@@ -14,6 +14,7 @@ export { silentLogger } from './kafka-logger';
 export { createEventProducer, createConsumerRunner, type ConsumerRunnerOptions } from './kafka.factory';
 export { EventProducer, type SendOptions } from './event-producer';
 export { ConsumerRunner, RetriesExhausted } from './consumer-runner';
+export { SecurityEventRecorder, type SecurityEventRecorderOptions } from './security-event-recorder';
 export {
   PoisonMessages,
   type BatchHandler,

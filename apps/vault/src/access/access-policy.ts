@@ -5,6 +5,7 @@ export type VaultPermission =
   | 'secrets:read'
   | 'secrets:write'
   | 'secrets:delete'
+  | 'secrets:rotate'
   | 'transit:encrypt'
   | 'transit:decrypt'
   | 'transit:rewrap'

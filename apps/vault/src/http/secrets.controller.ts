@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiGoneResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiParam, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { VaultGate } from '../access/vault-gate';
 import type { VaultPermission } from '../access/access-policy';
 import { secretPathProblem } from '../secrets/secret-path';
 import { SecretsService } from '../secrets/secrets.service';
+import { LEASE_ID } from '../leases/lease.store';
 import { badRequest } from '../vault.errors';
 
 const PATH_PARAM = { name: 'path', description: 'Secret path, 1-8 segments of a-z 0-9 . _ - joined by /, e.g. db/audit-writer', example: 'db/audit-writer' };
@@ -30,12 +31,15 @@ export class SecretsController {
   @ApiOperation({ summary: 'Read a secret version (default the current one). Audited as secrets.read.' })
   @ApiParam(PATH_PARAM)
   @ApiQuery({ name: 'version', required: false, type: Number })
+  @ApiHeader({ name: 'x-vigil-lease', required: false, description: 'Re-read under this lease (after a rotation) instead of taking a new one; it must be live and the caller\'s' })
   @ApiNotFoundResponse({ description: "No such secret or version (error 'not_found'), or it is deleted ('deleted') or destroyed ('destroyed')." })
-  async read(@Req() req: Request, @Param('path') raw: string | string[], @Query('version') version?: string) {
+  @ApiGoneResponse({ description: "The presented lease expired ('lease_expired') or was revoked ('lease_revoked'): read without it for a new lease." })
+  async read(@Req() req: Request, @Param('path') raw: string | string[], @Query('version') version?: string, @Headers('x-vigil-lease') lease?: string) {
     const path = secretPath(raw);
     const v = version === undefined ? undefined : positiveInt(version, 'version');
+    if (lease !== undefined && !LEASE_ID.test(lease)) throw badRequest('x-vigil-lease', 'must be a lease id (32 hex characters)');
     const caller = await this.enter(req, 'secrets.read', 'secrets:read', path);
-    return this.secrets.read(caller, path, v);
+    return this.secrets.read(caller, path, v, lease);
   }
 
   @Put('data/*path')
@@ -97,7 +101,7 @@ export class SecretsController {
 }
 
 // Express 5 gives a *wildcard as its segments.
-function secretPath(raw: string | string[]): string {
+export function secretPath(raw: string | string[]): string {
   const path = Array.isArray(raw) ? raw.join('/') : raw;
   const problem = secretPathProblem(path);
   if (problem) throw badRequest('path', problem);

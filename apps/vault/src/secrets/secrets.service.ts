@@ -8,6 +8,7 @@ import { DecryptionError, gcmOpen, gcmSeal } from '../crypto/aes-gcm';
 import { secretAad } from '../crypto/associated-data';
 import { inTransaction } from '@vigil/database';
 import { VaultKeyring } from '../keyring/vault-keyring';
+import { LeaseService, type LeaseView } from '../leases/lease.service';
 import type { VaultConfig } from '../vault.config';
 import { VaultError, badRequest, conflict, integrityFailure, notFound } from '../vault.errors';
 import { VaultMetrics } from '../vault.metrics';
@@ -55,12 +56,18 @@ export class SecretsService {
     private readonly keyring: VaultKeyring,
     private readonly audit: VaultAudit,
     private readonly metrics: VaultMetrics,
+    private readonly leases: LeaseService,
   ) {
     this.maxVersions = config.VIGIL_VAULT_MAX_VERSIONS;
   }
 
-  async read(caller: Caller, path: string, version?: number): Promise<{ path: string; version: number; createdAt: string; data: SecretData }> {
+  /**
+   * Reads a version (default the current one) and hands out a lease on it; a read presenting
+   * `leaseId` (the client re-reading after a rotation) must hold a live lease of this caller.
+   */
+  async read(caller: Caller, path: string, version?: number, leaseId?: string): Promise<{ path: string; version: number; createdAt: string; data: SecretData; lease: LeaseView }> {
     return this.audited(caller, 'secrets.read', path, version === undefined ? {} : { version }, async (note) => {
+      const presented = leaseId === undefined ? undefined : await this.leases.check(caller, leaseId, path);
       const head = await this.pool.query<{ current_version: number }>('select current_version from vault.secrets where path = $1', [path]);
       if (!head.rows[0] || head.rows[0].current_version === 0) throw notFound(`secret ${path}`);
       const wanted = version ?? head.rows[0].current_version;
@@ -70,6 +77,8 @@ export class SecretsService {
       if (row.destroyed_at || !row.ciphertext) throw new VaultError(HttpStatus.NOT_FOUND, 'destroyed', `secret ${path} v${wanted} was destroyed`);
       if (row.deleted_at) throw new VaultError(HttpStatus.NOT_FOUND, 'deleted', `secret ${path} v${wanted} is deleted; undelete it to read it`);
       note({ version: wanted });
+      const lease = presented ?? (await this.leases.issue(caller, path));
+      note({ leaseId: lease.id });
       let plaintext: Buffer;
       try {
         plaintext = gcmOpen(this.keyring.key(row.keyring_version), row.ciphertext, secretAad(path, wanted), `secret ${path} v${wanted}`);
@@ -78,7 +87,7 @@ export class SecretsService {
         throw error;
       }
       try {
-        return { path, version: wanted, createdAt: row.created_at.toISOString(), data: decodeSecretData(plaintext) };
+        return { path, version: wanted, createdAt: row.created_at.toISOString(), data: decodeSecretData(plaintext), lease };
       } finally {
         plaintext.fill(0);
       }
@@ -158,7 +167,7 @@ export class SecretsService {
   }
 
   // Reads: the operation, then its audit event (success or failure), then the answer.
-  private async audited<T>(caller: Caller, action: string, path: string, details: Record<string, number | number[]>, fn: (note: (d: Record<string, number | number[]>) => void) => Promise<T>): Promise<T> {
+  private async audited<T>(caller: Caller, action: string, path: string, details: Record<string, number | number[] | string>, fn: (note: (d: Record<string, number | number[] | string>) => void) => Promise<T>): Promise<T> {
     const noted: JsonObject = { ...details };
     const record: VaultAuditRecord = { actor: caller.actor, action, resource: resourceOf(path), outcome: 'success', traceId: caller.traceId, details: noted };
     let result: T;
@@ -174,7 +183,7 @@ export class SecretsService {
   }
 
   // Changes: the audit event is produced before COMMIT, so a change that cannot be audited does not happen.
-  private async auditedTx<T>(caller: Caller, action: string, path: string, details: Record<string, number | number[]>, fn: (client: PoolClient, note: (d: Record<string, number | number[]>) => void) => Promise<T>): Promise<T> {
+  private async auditedTx<T>(caller: Caller, action: string, path: string, details: Record<string, number | number[] | string>, fn: (client: PoolClient, note: (d: Record<string, number | number[] | string>) => void) => Promise<T>): Promise<T> {
     const noted: JsonObject = { ...details };
     const record: VaultAuditRecord = { actor: caller.actor, action, resource: resourceOf(path), outcome: 'success', traceId: caller.traceId, details: noted };
     try {

@@ -1,0 +1,146 @@
+import type { RunningService } from '@vigil/service';
+import { createVaultClient, loadSecrets, MissingSecretsError, VaultClientError, type VaultClient } from '@vigil/vault-client';
+import { randomBytes } from 'node:crypto';
+import { createVaultHarness, type VaultHarness } from './testing/vault-harness';
+
+// Leases on the real vault (Postgres, Kafka), and @vigil/vault-client against it: a service
+// loads its credential at start-up and follows a rotation without a restart.
+
+const VALUE = `lease-pw-${randomBytes(8).toString('hex')}`;
+
+let h: VaultHarness;
+let vault: RunningService;
+const clients: VaultClient[] = [];
+
+beforeAll(async () => {
+  // Short leases so expiry and renewal happen within the test: 2 s, at most 6 s.
+  h = await createVaultHarness({ VIGIL_VAULT_LEASE_TTL: '2s', VIGIL_VAULT_LEASE_MAX_TTL: '6s' });
+  vault = await h.start();
+  await h.until('the vault to be ready', async () => ((await fetch(`${vault.url}/readyz`)).status === 200 ? true : undefined));
+  h.recorder.start();
+  await h.call(vault, 'admin', 'PUT', '/v1/secrets/data/db/audit-writer', { data: { password: `${VALUE}-1` } });
+});
+
+afterAll(async () => {
+  for (const c of clients) await c.close();
+  if (vault) await vault.stop('test');
+  await h?.close();
+});
+
+const read = (who: 'audit-writer' | 'admin', lease?: string) => h.call(vault, who, 'GET', '/v1/secrets/data/db/audit-writer', undefined, lease ? { 'x-vigil-lease': lease } : {});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('leases', () => {
+  it('a read hands out a lease; its holder renews it; another caller cannot; a revoked lease fails the next read that presents it', async () => {
+    const first = await read('audit-writer');
+    expect(first.body.lease).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{32}$/), ttlSec: 2, renewable: true });
+    const id = first.body.lease.id as string;
+
+    const renewed = await h.call(vault, 'audit-writer', 'POST', '/v1/sys/leases/renew', { leaseId: id });
+    expect(renewed.body).toMatchObject({ leaseId: id, path: 'db/audit-writer', currentVersion: 1, renewable: true });
+    expect((await h.call(vault, 'alerter', 'POST', '/v1/sys/leases/renew', { leaseId: id })).status).toBe(404);
+    expect((await read('audit-writer', id)).body).toMatchObject({ version: 1, lease: { id } });
+
+    // Someone else's lease: the holder may revoke its own; the alerter needs secrets:rotate and has not.
+    expect((await h.call(vault, 'alerter', 'POST', '/v1/sys/leases/revoke', { leaseId: id })).status).toBe(403);
+    expect((await h.call(vault, 'audit-writer', 'POST', '/v1/sys/leases/revoke', { leaseId: id })).body).toEqual({ revoked: [id] });
+    const refused = await read('audit-writer', id);
+    expect(refused.status).toBe(410);
+    expect(refused.body).toMatchObject({ error: 'lease_revoked' });
+    expect(refused.text).not.toContain(VALUE);
+    expect((await h.call(vault, 'audit-writer', 'POST', '/v1/sys/leases/renew', { leaseId: id })).body.error).toBe('lease_revoked');
+  });
+
+  it('an expired lease fails the next read and its renewal; renewals stop at the maximum lifetime', async () => {
+    const id = (await read('audit-writer')).body.lease.id as string;
+    await sleep(2_300);
+    const expired = await read('audit-writer', id);
+    expect(expired.status).toBe(410);
+    expect(expired.body).toMatchObject({ error: 'lease_expired', message: expect.stringContaining(`lease ${id} on secret db/audit-writer expired`) });
+    expect((await h.call(vault, 'audit-writer', 'POST', '/v1/sys/leases/renew', { leaseId: id })).body.error).toBe('lease_expired');
+
+    const kept = (await read('audit-writer')).body.lease.id as string;
+    let last: { renewable: boolean; ttlSec: number } = { renewable: true, ttlSec: 2 };
+    for (let i = 0; i < 8 && last.renewable; i++) {
+      await sleep(1_000);
+      last = (await h.call(vault, 'audit-writer', 'POST', '/v1/sys/leases/renew', { leaseId: kept })).body;
+    }
+    expect(last.renewable).toBe(false); // reached the 6 s maximum
+  });
+
+  it('an operator revokes every lease on a path (step-up); all of it is audited', async () => {
+    const a = (await read('audit-writer')).body.lease.id as string;
+    const b = (await read('admin')).body.lease.id as string;
+    expect((await h.call(vault, 'stale-admin', 'POST', '/v1/sys/leases/revoke-prefix/db')).body.error).toBe('step_up_required');
+    const revoked = await h.call(vault, 'officer', 'POST', '/v1/sys/leases/revoke-prefix/db');
+    expect(revoked.body.revoked).toBeGreaterThanOrEqual(2);
+    expect((await read('audit-writer', a)).body.error).toBe('lease_revoked');
+    expect((await read('admin', b)).body.error).toBe('lease_revoked');
+
+    const events = await h.recorder.waitFor('the lease audit events', () => {
+      const seen = h.recorder.auditsFor('secret:db/audit-writer');
+      return seen.some((e) => e.action === 'leases.renew') && seen.some((e) => e.action === 'leases.revoke') && h.recorder.auditsFor('secret:db').some((e) => e.action === 'leases.revoke_prefix' && e.outcome === 'success') && seen;
+    });
+    expect(events.filter((e) => e.action === 'secrets.read' && e.outcome === 'failure').map((e) => e.reason)).toEqual(
+      expect.arrayContaining([expect.stringContaining('was revoked'), expect.stringContaining('expired at')]),
+    );
+    expect(h.recorder.auditsFor('secret:db').find((e) => e.action === 'leases.revoke_prefix' && e.outcome === 'success')?.details).toMatchObject({ count: revoked.body.revoked });
+    expect(h.recorder.audits.filter((e) => e.action === 'leases.revoke' && e.outcome === 'denied')).toHaveLength(1);
+  });
+});
+
+describe('@vigil/vault-client', () => {
+  const client = (who: 'audit-writer' | 'gateway' | 'alerter', url = vault.url) => {
+    const c = createVaultClient({ url, token: () => h.token(who), timeoutMs: 3_000 });
+    clients.push(c);
+    return c;
+  };
+
+  it('loads a service\'s secrets at start-up, or fails naming each path it cannot have', async () => {
+    const { db } = await loadSecrets(client('audit-writer'), { db: { path: 'db/audit-writer', fields: ['password'] } });
+    expect(db.get('password')).toBe(`${VALUE}-1`);
+    expect(JSON.stringify({ db })).not.toContain(VALUE);
+
+    const error = await loadSecrets(client('alerter'), { db: 'db/alerter', other: 'db/audit-writer' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingSecretsError);
+    expect((error as Error).message).toMatch(/db\/alerter \(db\): not_found: .*secret db\/alerter does not exist/);
+    expect((error as Error).message).toMatch(/db\/audit-writer \(other\): denied: .*may use only the secret paths naming its service/);
+    expect((error as Error).message).not.toContain(VALUE);
+  });
+
+  it('follows a rotation without a restart: the renewal sees the new version and the Secret changes in place', async () => {
+    const secret = await client('audit-writer').readSecret('db/audit-writer');
+    const changed = new Promise<number>((resolve) => secret.onChange((s) => resolve(s.version)));
+    const before = secret.version;
+    await h.call(vault, 'admin', 'PUT', '/v1/secrets/data/db/audit-writer', { data: { password: `${VALUE}-2` } });
+    expect(await changed).toBe(before + 1);
+    expect(secret.get('password')).toBe(`${VALUE}-2`);
+  });
+
+  it('gets a new lease by itself when an operator revokes the one it holds', async () => {
+    const secret = await client('audit-writer').readSecret('db/audit-writer');
+    const firstLease = secret.lease.id;
+    await h.call(vault, 'officer', 'POST', '/v1/sys/leases/revoke-prefix/db/audit-writer');
+    await h.until('a new lease', async () => (secret.lease.id !== firstLease ? true : undefined));
+    expect(secret.get('password')).toBe(`${VALUE}-2`);
+  });
+
+  it('transit through the client; clear errors for a sealed or unreachable vault', async () => {
+    await h.call(vault, 'officer', 'POST', '/v1/transit/keys/client-key');
+    const gateway = client('gateway');
+    const ciphertext = await gateway.encrypt('client-key', 'seed-bytes');
+    expect(ciphertext).toMatch(/^vigil:v1:/);
+    expect((await gateway.decrypt('client-key', ciphertext)).toString()).toBe('seed-bytes');
+    await expect(gateway.decrypt('client-key', 'vigil:v1:AAAA')).rejects.toThrow(/transit-key:client-key: batch\[0\]: invalid_ciphertext/);
+
+    const sealed = await h.start({ VIGIL_VAULT_MASTER_KEY: undefined });
+    try {
+      const error = await client('audit-writer', sealed.url).readSecret('db/audit-writer').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VaultClientError);
+      expect(error).toMatchObject({ code: 'sealed', retryable: true, subject: 'db/audit-writer', message: expect.stringContaining('no master key') });
+    } finally {
+      await sealed.stop('test');
+    }
+    await expect(client('audit-writer', 'http://127.0.0.1:1').readSecret('db/audit-writer')).rejects.toMatchObject({ code: 'unreachable' });
+  });
+});
