@@ -4,33 +4,11 @@
 // What every operator and scraper relies on: health, readiness with its checks, the
 // OpenAPI document, Prometheus text that Prometheus's own promtool accepts, and a clean
 // exit on SIGTERM.
-import { Admin } from '@platformatic/kafka';
-import { generateNoteKeys } from '@vigil/merkle';
-import { assertInfraUp, createThrowawayDatabase, serviceEnv, testPrefix, type InfraEnv, type ThrowawayDatabase } from '@vigil/testing';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
-import path from 'node:path';
-import readline from 'node:readline';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
+import { SERVICES, startStack, type RunningChild, type Stack } from '../support/stack';
+import { findTool } from '../support/tools';
 
-const run = promisify(execFile);
-const repoRoot = path.resolve(__dirname, '../..');
-// The services need Node 24 (require of ES modules), which the node devDependency provides.
-const NODE = existsSync(path.join(repoRoot, 'node_modules/.bin/node')) ? path.join(repoRoot, 'node_modules/.bin/node') : process.execPath;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
-const READY_TIMEOUT_MS = 45_000;
-
-const SERVICES = [
-  { name: 'auth-gateway', store: 'postgres' },
-  { name: 'vault', store: 'postgres' },
-  { name: 'compliance-detector', store: 'redis' },
-  { name: 'alerter', store: 'postgres' },
-  { name: 'audit-writer', store: 'postgres' },
-  { name: 'reporter', store: 'postgres' },
-] as const;
 
 /**
  * Gauges that prom-client's default metrics name `*_total` (active handles, requests and
@@ -42,109 +20,6 @@ const PROM_CLIENT_DEFAULT_LINT = new Set(
     (name) => `${name} non-counter metrics should not have "_total" suffix`,
   ),
 );
-
-interface RunningChild {
-  name: string;
-  store: string;
-  url: string;
-  proc: ChildProcess;
-  lines: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  exit?: { code: number | null; signal: NodeJS.Signals | null };
-}
-
-const prefix = testPrefix();
-let infra: InfraEnv;
-let database: ThrowawayDatabase | undefined;
-const children: RunningChild[] = [];
-const keysDir = mkdtempSync(path.join(tmpdir(), 'vigil-stack-keys-'));
-
-/** Fresh keys and a fresh database per run, as `npm start` makes them for a new clone. */
-function stackEnv(): NodeJS.ProcessEnv {
-  const keyFile = (name: string, content: string) => {
-    const file = path.join(keysDir, name);
-    if (!existsSync(file)) writeFileSync(file, content, { mode: 0o600 });
-    return file;
-  };
-  return {
-    VIGIL_DATABASE_URL: database?.url,
-    VIGIL_VAULT_MASTER_KEY_FILE: keyFile('vault-master.key', randomBytes(32).toString('base64')),
-    VIGIL_AUTH_SEED_KEY_FILE: keyFile('auth-seed.key', randomBytes(32).toString('base64')),
-    VIGIL_AUDIT_SIGNING_KEY_FILE: keyFile('audit-checkpoint.key', generateNoteKeys('vigil.audit.stack-test').signerKey),
-  };
-}
-
-function findPromtool(): string {
-  const candidates = [process.env['VIGIL_PROMTOOL'], path.join(repoRoot, '.vigil/tools/prometheus/usr/bin/promtool')];
-  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) candidates.push(path.join(dir, 'promtool'));
-  const found = candidates.find((candidate) => candidate && existsSync(candidate));
-  if (!found) {
-    throw new Error(
-      'promtool not found (VIGIL_PROMTOOL, .vigil/tools/prometheus/usr/bin/promtool, PATH). .ci/run unpacks it from ' +
-        "Debian's prometheus package: apt-get download prometheus && dpkg-deb --fsys-tarfile prometheus_*.deb | tar -x -C .vigil/tools/prometheus ./usr/bin/promtool",
-    );
-  }
-  return found;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function lastLines(child: RunningChild): string {
-  return `last lines of ${child.name}:\n${child.lines.map((line) => `  ${line.slice(0, 400)}`).join('\n')}`;
-}
-
-async function startChild(name: string, store: string): Promise<RunningChild> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...serviceEnv(infra, prefix),
-    ...stackEnv(),
-    VIGIL_HTTP_PORT: String(port),
-    VIGIL_HTTP_HOST: '127.0.0.1',
-    VIGIL_LOG_LEVEL: 'info',
-    VIGIL_SHUTDOWN_TIMEOUT: `${SHUTDOWN_TIMEOUT_MS}ms`,
-  };
-  delete env['VIGIL_KAFKA_CLIENT_ID']; // each service's own name
-  const proc = spawn(NODE, [path.join(repoRoot, 'dist/apps', name, 'src/main.js')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const child: RunningChild = {
-    name,
-    store,
-    url: `http://127.0.0.1:${port}`,
-    proc,
-    lines: [],
-    exited: new Promise((resolve) => proc.on('exit', (code, signal) => resolve((child.exit = { code, signal })))),
-  };
-  for (const stream of [proc.stdout, proc.stderr]) {
-    if (!stream) continue;
-    readline.createInterface({ input: stream }).on('line', (line) => {
-      child.lines.push(line);
-      child.lines.splice(0, Math.max(0, child.lines.length - 30));
-    });
-  }
-  return child;
-}
-
-async function waitUntilReady(child: RunningChild, deadline: number): Promise<void> {
-  let last = 'not asked yet';
-  for (;;) {
-    if (child.exit) throw new Error(`${child.name} exited (${JSON.stringify(child.exit)}) before it was ready\n${lastLines(child)}`);
-    try {
-      const res = await fetch(`${child.url}/readyz`, { signal: AbortSignal.timeout(5_000) });
-      last = `HTTP ${res.status} ${await res.text()}`;
-      if (res.status === 200) return;
-    } catch (err) {
-      last = (err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`${child.name} was not ready within ${READY_TIMEOUT_MS} ms; last /readyz: ${last}\n${lastLines(child)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** promtool's verdict on a scrape: exit code and what it printed. */
 function promtoolCheck(promtool: string, text: string): Promise<{ code: number; output: string }> {
@@ -159,38 +34,16 @@ function promtoolCheck(promtool: string, text: string): Promise<{ code: number; 
   });
 }
 
+let stack: Stack | undefined;
+let children: RunningChild[] = [];
+
 beforeAll(async () => {
-  infra = await assertInfraUp();
-  // Nx restores unchanged projects from its cache, so this takes seconds when dist is fresh.
-  await run(NODE, [path.join(repoRoot, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build', `--projects=${SERVICES.map((s) => s.name).join(',')}`], {
-    cwd: repoRoot,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  database = await createThrowawayDatabase();
-  // As npm start does: the services that ship a migrate.js have it run before they start.
-  for (const { name } of SERVICES) {
-    const migrate = path.join(repoRoot, 'dist/apps', name, 'src/migrate.js');
-    if (existsSync(migrate)) await run(NODE, [migrate], { cwd: repoRoot, env: { ...process.env, ...stackEnv() } });
-  }
-  for (const { name, store } of SERVICES) children.push(await startChild(name, store));
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  await Promise.all(children.map((child) => waitUntilReady(child, deadline)));
+  stack = await startStack({ shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS });
+  children = stack.children;
 }, 120_000);
 
 afterAll(async () => {
-  // A failed test must not leave services running.
-  for (const child of children) if (!child.exit) child.proc.kill('SIGKILL');
-  await Promise.all(children.map((child) => child.exited));
-  rmSync(keysDir, { recursive: true, force: true });
-  await database?.drop();
-  if (!infra) return;
-  const admin = new Admin({ clientId: `${prefix}cleanup`, bootstrapBrokers: infra.kafkaBrokers });
-  try {
-    const ours = (await admin.listTopics()).filter((name) => name.startsWith(prefix));
-    if (ours.length) await admin.deleteTopics({ topics: ours });
-  } finally {
-    await admin.close();
-  }
+  await stack?.close();
 });
 
 describe('the six services, started from dist', () => {
@@ -226,7 +79,7 @@ describe('the six services, started from dist', () => {
   });
 
   it('serve /metrics as Prometheus text that promtool accepts', async () => {
-    const promtool = findPromtool();
+    const promtool = findTool('promtool');
     for (const child of children) {
       const res = await fetch(`${child.url}/metrics`);
       expect(res.status).toBe(200);
