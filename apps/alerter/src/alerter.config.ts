@@ -21,6 +21,10 @@ export const alerterConfig = baseServiceConfig('alerter', 8103).extend({
   VIGIL_ALERTER_AUTH_ISSUER: env.string().default('vigil-auth-gateway'),
   VIGIL_ALERTER_AUTH_AUDIENCE: env.string().default('alerter'),
   VIGIL_ALERTER_AUTH_JWKS_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8080/.well-known/jwks.json'),
+  // The services that own the mitigations (lock account, revoke sessions: the gateway; rotate key: the vault).
+  VIGIL_ALERTER_GATEWAY_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8080'),
+  VIGIL_ALERTER_VAULT_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8101'),
+  VIGIL_ALERTER_MITIGATION_TIMEOUT: env.duration().default(10_000),
 });
 
 export type AlerterConfig = z.output<typeof alerterConfig>;

@@ -13,6 +13,7 @@ export class AlerterMetrics {
   readonly escalations: Counter<'level'>;
   readonly timeToAcknowledge: Histogram<'severity'>;
   readonly openIncidents: Gauge<'severity'>;
+  readonly mitigations: Counter<'action' | 'outcome'>;
 
   constructor(metrics: MetricsRegistry, @Inject(PG_POOL) pool: Pool) {
     const registers = [metrics];
@@ -27,6 +28,7 @@ export class AlerterMetrics {
       buckets: [30, 60, 300, 900, 1800, 3600, 14400],
       registers,
     });
+    this.mitigations = new Counter({ name: 'vigil_alerter_mitigations_total', help: 'Mitigation actions from the incident API, by action and outcome (success, failure)', labelNames: ['action', 'outcome'], registers });
     // Read from Postgres at scrape time: the truth across replicas and restarts.
     this.openIncidents = new Gauge({
       name: 'vigil_alerter_open_incidents',

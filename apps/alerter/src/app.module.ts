@@ -9,12 +9,14 @@ import { alerterHealthChecks } from './alerter.health';
 import { AlerterMetrics } from './alerter.metrics';
 import { AlertsController } from './api/alerts.controller';
 import { IncidentsController } from './api/incidents.controller';
+import { MitigationsController } from './api/mitigations.controller';
 import { SilencesController } from './api/silences.controller';
 import { AuditRecorder, SERVICE } from './audit/audit-recorder';
 import { AuditModule } from './audit/audit.module';
 import { IncidentService } from './incidents/incident.service';
 import { AlertmanagerWebhookController } from './ingest/alertmanager-webhook.controller';
 import { IngestService } from './ingest/ingest.service';
+import { MitigationService } from './mitigations/mitigation.service';
 import { ReceiverRegistry } from './receivers/receiver-registry';
 import { Routing } from './routing/routing';
 import { routingProvider } from './routing/routing.provider';
@@ -38,7 +40,7 @@ import { AlerterWorker } from './worker/alerter.worker';
       }),
     }),
   ],
-  controllers: [AlertmanagerWebhookController, AlertsController, IncidentsController, SilencesController],
+  controllers: [AlertmanagerWebhookController, AlertsController, IncidentsController, MitigationsController, SilencesController],
   providers: [
     alerterHealthChecks,
     AlerterBootstrap,
@@ -47,6 +49,7 @@ import { AlerterWorker } from './worker/alerter.worker';
     { provide: ReceiverRegistry, inject: [Routing], useFactory: (routing: Routing) => new ReceiverRegistry(routing) },
     IngestService,
     IncidentService,
+    MitigationService,
     SilenceService,
     AlerterConsumer,
     AlerterWorker,

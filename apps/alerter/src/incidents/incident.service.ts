@@ -143,10 +143,10 @@ export function actorOf(who: Principal): string {
   return `${who.type}:${who.id}`;
 }
 
-function notFound(id: string) {
+export function notFound(id: string) {
   return new NotFoundException({ error: 'not_found', message: `incident ${id} does not exist` });
 }
 
-function conflict(id: string, state: string, verb: string, why: string) {
+export function conflict(id: string, state: string, verb: string, why: string) {
   return new ConflictException({ error: 'invalid_state', message: `cannot ${verb} incident ${id} (state ${state}): ${why}`, state });
 }
