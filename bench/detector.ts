@@ -29,22 +29,50 @@ const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 50_000);
 const MAX_SECONDS = Number(process.env['BENCH_MAX_SECONDS'] ?? 120);
 const RESULT_FILE = process.env['BENCH_RESULT_FILE'] ?? path.join(__dirname, 'results', 'detector.json');
 
-function events(count: number): MarketOrderEvent[] {
-  const base = Date.parse('2026-03-02T14:00:00Z');
-  const out: MarketOrderEvent[] = [];
+/**
+ * A plausible order flow: 20 instruments, 37 accounts; each order is placed and 5–45 ms later
+ * either cancelled (2 in 3) or filled against another account's aggressive order (a trade:
+ * two FILLs sharing a tradeId). `at(i)` gives the event time of the i-th order.
+ */
+function orderFlow(count: number, at: (i: number) => number): MarketOrderEvent[] {
+  const out: { ms: number; event: MarketOrderEvent }[] = [];
   for (let i = 0; out.length < count; i++) {
-    const ts = new Date(base + i * 10).toISOString();
-    const common = { venue: 'XLON', instrument: `INST${i % 20}`, orderId: `O${i}`, accountId: `ACC${i % 37}`, beneficialOwnerId: `ACC${i % 37}`, side: i % 2 ? 'BUY' : 'SELL' } as const;
+    const ms = at(i);
+    const later = ms + 5 + (i % 41);
+    const side = i % 2 ? 'BUY' : 'SELL';
+    const common = { venue: 'XLON', instrument: `INST${i % 20}`, orderId: `O${i}`, accountId: `ACC${i % 37}`, beneficialOwnerId: `ACC${i % 37}`, side } as const;
     const price = 100 + (i % 7) * 0.01;
-    out.push({ eventId: `n${i}`, eventType: 'NEW', ts, ...common, orderType: 'LIMIT', price, quantity: 100 });
-    out.push(
-      i % 3
-        ? { eventId: `c${i}`, eventType: 'CANCEL', ts, ...common }
-        : { eventId: `f${i}`, eventType: 'FILL', ts, ...common, fillQty: 100, fillPrice: price, tradeId: `T${i}`, leavesQty: 0, aggressor: true },
-    );
+    out.push({ ms, event: { eventId: `n${i}`, eventType: 'NEW', ts: iso(ms), ...common, orderType: 'LIMIT', price, quantity: 100 } });
+    if (i % 3) {
+      out.push({ ms: later, event: { eventId: `c${i}`, eventType: 'CANCEL', ts: iso(later), ...common } });
+    } else {
+      const fill = { fillQty: 100, fillPrice: price, tradeId: `T${i}`, leavesQty: 0 } as const;
+      const taker = (i + 11) % 37;
+      out.push({ ms: later, event: { eventId: `f${i}`, eventType: 'FILL', ts: iso(later), ...common, ...fill, aggressor: false } });
+      out.push({
+        ms: later,
+        event: {
+          eventId: `g${i}`,
+          eventType: 'FILL',
+          ts: iso(later),
+          ...common,
+          orderId: `X${i}`,
+          accountId: `ACC${taker}`,
+          beneficialOwnerId: `ACC${taker}`,
+          side: side === 'BUY' ? 'SELL' : 'BUY',
+          ...fill,
+          aggressor: true,
+        },
+      });
+    }
   }
-  return out.slice(0, count);
+  return out
+    .sort((a, b) => a.ms - b.ms)
+    .slice(0, count)
+    .map((e) => e.event);
 }
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 async function consumeAll(name: string, options: { brokers: string[]; clientId: string; topicPrefix: string }, handler: (batch: MarketOrderEvent[]) => Promise<void>) {
   let seen = 0;
@@ -80,7 +108,8 @@ async function main(): Promise<void> {
     silentLogger,
   );
   const producer = createEventProducer(connection);
-  const all = events(MESSAGES);
+  const base = Date.parse('2026-03-02T14:00:00Z');
+  const all = orderFlow(MESSAGES, (i) => base + i * 4);
   for (let i = 0; i < all.length; i += 1000) await producer.send(marketOrdersContract, all.slice(i, i + 1000));
 
   const raw = await consumeAll('raw', connection, async () => undefined);

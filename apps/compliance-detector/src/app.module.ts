@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TOPICS } from '@vigil/contracts';
-import { MetricsRegistry } from '@vigil/observability';
+import { KafkaMetrics, MetricsRegistry } from '@vigil/observability';
 import { HEALTH_CHECKS, KafkaModule, REDIS_CLIENT, RedisModule, SERVICE_CONFIG } from '@vigil/service';
 import type Redis from 'ioredis';
 import { ComplianceDetectorConsumer } from './compliance-detector.consumer';
@@ -21,7 +21,11 @@ import { RedisDetectorStore } from './state/redis-detector.store';
     complianceDetectorHealthChecks,
     // A bad rule file stops the start here, every problem named with its path in the file.
     { provide: RuleBook, inject: [SERVICE_CONFIG], useFactory: (config: ComplianceDetectorConfig) => RuleBook.load(config.VIGIL_DETECTOR_RULES_FILE) },
-    { provide: DetectorMetrics, inject: [MetricsRegistry], useFactory: (registry: MetricsRegistry) => new DetectorMetrics(registry) },
+    {
+      provide: DetectorMetrics,
+      inject: [MetricsRegistry, KafkaMetrics],
+      useFactory: (registry: MetricsRegistry, kafka: KafkaMetrics) => new DetectorMetrics(registry, kafka),
+    },
     {
       provide: Detector,
       inject: [RuleBook, REDIS_CLIENT, SERVICE_CONFIG, DetectorMetrics],
@@ -34,6 +38,8 @@ import { RedisDetectorStore } from './state/redis-detector.store';
             stateTtlMs: config.VIGIL_DETECTOR_STATE_TTL,
           }),
           metrics,
+          Date.now,
+          { heldInstruments: config.VIGIL_DETECTOR_HELD_INSTRUMENTS },
         ),
     },
     ComplianceDetectorConsumer,

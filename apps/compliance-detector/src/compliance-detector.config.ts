@@ -16,6 +16,12 @@ export const complianceDetectorConfig = baseServiceConfig('compliance-detector',
   // An instrument's state expires after this long without events.
   VIGIL_DETECTOR_STATE_TTL: env.duration().default(7 * 24 * 3_600_000),
   VIGIL_DETECTOR_MAX_BATCH_MESSAGES: env.int({ min: 1, max: 5000 }).default(500),
+  // An instrument no event reached for this long (wall time) has its event time moved on by the
+  // wall clock, so windows that close by time passing (spoofing's cancel + 2 s, a wash-trade
+  // bucket, the close) are judged without a next event. 0 turns the idle flush off.
+  VIGIL_DETECTOR_IDLE_FLUSH_AFTER: env.duration().default(2_000),
+  // Most instruments whose state is held in memory between batches (Redis keeps all of them).
+  VIGIL_DETECTOR_HELD_INSTRUMENTS: env.int({ min: 1, max: 1_000_000 }).default(10_000),
 });
 
 export type ComplianceDetectorConfig = z.output<typeof complianceDetectorConfig>;

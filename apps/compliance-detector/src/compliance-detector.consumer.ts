@@ -5,7 +5,7 @@ import { KafkaMetrics } from '@vigil/observability';
 import { KAFKA_OPTIONS, SERVICE_CONFIG, SERVICE_LOGGER, ShutdownService, TopicBootstrap } from '@vigil/service';
 import type { Logger } from 'pino';
 import type { ComplianceDetectorConfig } from './compliance-detector.config';
-import { Detector } from './detection/detector';
+import { Detector, type Detection } from './detection/detector';
 
 export const COMPLIANCE_DETECTOR_CONSUMER_GROUP = 'vigil.compliance-detector';
 
@@ -17,10 +17,16 @@ export const COMPLIANCE_DETECTOR_CONSUMER_GROUP = 'vigil.compliance-detector';
  * events are then duplicates or late (state is in Redis), and the alerts still in the
  * outbox are produced again; a crash between produce and confirm can so publish an alert
  * twice, with the same fingerprint and alertId, which receivers dedupe on.
+ *
+ * The idle flush (VIGIL_DETECTOR_IDLE_FLUSH_AFTER) runs on a timer between batches: it moves
+ * on the event time of instruments no event reached for a while and publishes what that closes
+ * the same way (no offsets to commit: its alerts wait in the outbox until confirmed).
  */
 @Injectable()
 export class ComplianceDetectorConsumer implements OnApplicationBootstrap {
   private readonly runner: ConsumerRunner<MarketOrderEvent>;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private idleRunning = false;
 
   constructor(
     @Inject(KAFKA_OPTIONS) kafka: KafkaConnectionOptions,
@@ -28,7 +34,7 @@ export class ComplianceDetectorConsumer implements OnApplicationBootstrap {
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     metrics: KafkaMetrics,
     detector: Detector,
-    producer: EventProducer,
+    private readonly producer: EventProducer,
     private readonly topics: TopicBootstrap,
     private readonly shutdown: ShutdownService,
   ) {
@@ -39,14 +45,33 @@ export class ComplianceDetectorConsumer implements OnApplicationBootstrap {
       logger,
       metrics,
       maxBatchMessages: config.VIGIL_DETECTOR_MAX_BATCH_MESSAGES,
-      handler: async (messages) => {
-        const detection = await detector.detect(messages.map((m) => m.value));
-        if (detection.alerts.length > 0) await producer.send(complianceAlertsContract, detection.alerts);
-        await detection.confirm();
-      },
+      // detect → produce → confirm as one exclusive step, so the idle flush never runs in between.
+      handler: (messages) => detector.exclusive(() => this.publish(detector.detect(messages.map((m) => m.value)))),
     });
+    const idleAfterMs = config.VIGIL_DETECTOR_IDLE_FLUSH_AFTER;
+    if (idleAfterMs > 0) {
+      // Checked a few times per idle period; a failure is logged and tried again at the next tick.
+      this.idleTimer = setInterval(() => {
+        if (this.idleRunning || this.shutdown.isShuttingDown) return;
+        this.idleRunning = true;
+        detector
+          .exclusive(() => this.publish(detector.flushIdle(idleAfterMs)))
+          .catch((error: unknown) => this.logger.warn({ err: error }, 'idle flush failed; tried again at the next tick'))
+          .finally(() => (this.idleRunning = false));
+      }, Math.max(100, Math.min(1_000, idleAfterMs / 2)));
+      this.idleTimer.unref();
+    }
     // The runner's stop() waits for a start still joining the group before it closes.
-    shutdown.onShutdown('compliance-detector consumer', () => this.runner.stop());
+    shutdown.onShutdown('compliance-detector consumer', async () => {
+      if (this.idleTimer) clearInterval(this.idleTimer);
+      await this.runner.stop();
+    });
+  }
+
+  private async publish(detecting: Promise<Detection>): Promise<void> {
+    const detection = await detecting;
+    if (detection.alerts.length > 0) await this.producer.send(complianceAlertsContract, detection.alerts);
+    await detection.confirm();
   }
 
   onApplicationBootstrap(): void {

@@ -1,14 +1,21 @@
+import type { KafkaMetrics } from '@vigil/observability';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** The detector's own metrics (dead letters are libs/kafka's `vigil_kafka_dead_letters_total`). Labels: rule, type, severity, outcome only. */
+/** The detector's own metrics. Labels: rule, type, severity, outcome only. */
 export class DetectorMetrics {
   readonly events: Counter<'outcome'>;
   readonly evaluations: Counter<'rule' | 'type'>;
   readonly alerts: Counter<'rule' | 'type' | 'severity'>;
   readonly windowLag: Gauge;
   readonly roundTrips: Histogram;
+  readonly roundTripsTotal: Counter;
+  readonly idleFlushes: Counter;
+  readonly snapshots: Counter;
+  readonly logEntriesReplayed: Counter;
+  readonly stateConflicts: Counter;
 
-  constructor(registry: Registry & { metricName?(suffix: string): string }) {
+  /** `kafka`: the service's KafkaMetrics, whose dead letters of market.orders.v1 are repeated under the detector's own name. */
+  constructor(registry: Registry & { metricName?(suffix: string): string }, kafka?: KafkaMetrics) {
     const name = (suffix: string) => (registry.metricName ? registry.metricName(suffix) : `vigil_compliance_detector_${suffix}`);
     const registers = [registry];
     this.events = new Counter({
@@ -35,5 +42,39 @@ export class DetectorMetrics {
       buckets: [1, 2, 3, 4, 6, 10],
       registers,
     });
+    this.roundTripsTotal = new Counter({
+      name: name('redis_round_trips_total'),
+      help: 'Redis round trips of all batches (divided by the _count of redis_round_trips_per_batch: the mean per batch)',
+      registers,
+    });
+    this.idleFlushes = new Counter({
+      name: name('idle_flushes_total'),
+      help: 'Instruments whose watermark the idle flush moved on by wall time (no event reached them for a while)',
+      registers,
+    });
+    this.snapshots = new Counter({ name: name('state_snapshots_total'), help: 'Instrument state snapshots written to Redis (replacing snapshot + log)', registers });
+    this.logEntriesReplayed = new Counter({
+      name: name('state_log_entries_replayed_total'),
+      help: 'Logged batches replayed to rebuild an instrument state not held in memory (after a restart, a rebalance, another instance writing)',
+      registers,
+    });
+    this.stateConflicts = new Counter({
+      name: name('state_conflicts_total'),
+      help: 'Instrument saves refused because another instance wrote the instrument since the load (the batch is retried)',
+      registers,
+    });
+    if (kafka) {
+      const deadLettered = kafka.deadLettered;
+      new Counter({
+        name: name('dead_letters_total'),
+        help: 'Malformed order events sent to market.orders.v1.dlq (the same count as vigil_kafka_dead_letters_total of this service)',
+        registers,
+        async collect() {
+          const { values } = await deadLettered.get();
+          this.reset();
+          this.inc(values.reduce((sum, v) => sum + v.value, 0));
+        },
+      });
+    }
   }
 }

@@ -1,9 +1,10 @@
 import type { ComplianceAlert, MarketOrderEvent } from '@vigil/contracts';
 import type { RuleBook } from '../config/rule-book';
 import type { DetectorMetrics } from '../detector.metrics';
-import type { RedisDetectorStore, SaveRequest } from '../state/redis-detector.store';
+import { HeldInstruments, type HeldInstrument, type LogEntry, type Snapshot } from '../state/held-instruments';
+import type { LoadedInstrument, RedisDetectorStore, SaveRequest } from '../state/redis-detector.store';
 import { timed, type TimedEvent } from '../windows/event-time';
-import { instrumentTag } from '../windows/instrument-state';
+import { emptyInstrumentState, instrumentTag } from '../windows/instrument-state';
 import { toAlert } from './alert';
 import { evaluateInstrument } from './instrument-evaluator';
 
@@ -13,26 +14,60 @@ export interface Detection {
   confirm(): Promise<void>;
 }
 
+export interface DetectorOptions {
+  /** Most instruments held in memory between batches (the least recently used are let go; Redis keeps them). */
+  heldInstruments?: number;
+  /** A new snapshot is written once an instrument's log since the last one is at least this big and at least as big as it. */
+  minLogBytesPerSnapshot?: number;
+}
+
 interface Group {
   tag: string;
   venue: string;
   instrument: string;
   events: TimedEvent[];
+  /** The idle flush: move the watermark to at least this (wall-time extrapolated event time − lateness). */
+  advanceToMs?: number;
 }
+
+/** Thrown when another instance wrote an instrument between this batch's load and save: the batch is retried on fresh state. */
+export class StateConflictError extends Error {}
 
 /**
  * Runs a batch of order events through detection, the same way for the live consumer and
- * for replay: group by instrument → load their state (one Redis round trip) → evaluate in
- * memory → save state and new alerts atomically per instrument (one round trip) → hand back
- * the alerts to produce, including any an earlier attempt saved but did not confirm.
+ * for replay: group by instrument → one Redis round trip to load what changed of their state
+ * (usually nothing but the duplicate check: the state of the instruments this process works
+ * on stays in memory, and Redis has the same as snapshot + log) → evaluate in memory → one
+ * round trip saving, per instrument atomically, the batch's log entry (its accepted events)
+ * or now and then a new snapshot, and the new alerts → hand back the alerts to produce,
+ * including any an earlier attempt saved but did not confirm.
  */
 export class Detector {
+  private readonly held: HeldInstruments;
+  private readonly minLogBytes: number;
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly book: RuleBook,
     private readonly store: RedisDetectorStore,
     private readonly metrics?: DetectorMetrics,
     private readonly clock: () => number = Date.now,
-  ) {}
+    options: DetectorOptions = {},
+  ) {
+    this.held = new HeldInstruments(options.heldInstruments ?? 10_000);
+    this.minLogBytes = options.minLogBytesPerSnapshot ?? 256 * 1024;
+  }
+
+  /**
+   * Runs `work` after every earlier exclusive work finished. The consumer's batches and the
+   * idle flush each hold it from detect to confirm, so one never re-sends from the outbox
+   * what the other is about to produce.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
 
   detect(events: readonly MarketOrderEvent[]): Promise<Detection> {
     return this.run(groupByInstrument(events), false);
@@ -46,58 +81,191 @@ export class Detector {
     );
   }
 
-  private async run(groups: Group[], flush: boolean): Promise<Detection> {
+  /**
+   * The idle flush: for each instrument held here that no event reached for `idleAfterMs` of
+   * wall time and that still has events waiting or rule state the watermark may close
+   * (a spoofing bait, a wash-trade bucket, a close window), event time is taken to have moved
+   * on with the wall clock: watermark ≥ newest event time + wall time since it came − lateness.
+   * A conflict (another instance took the instrument) lets the instrument go instead of failing.
+   */
+  flushIdle(idleAfterMs: number): Promise<Detection> {
+    const now = this.clock();
+    const latenessMs = this.book.detection.latenessMs;
+    const groups: Group[] = [];
+    for (const [tag, held] of this.held.entries()) {
+      const { state } = held;
+      const idleMs = now - held.lastEventWallMs;
+      if (state.maxTsMs === null || idleMs < idleAfterMs || idleMs > IDLE_HORIZON_MS) continue;
+      const waiting = state.pending.length > 0 || Object.values(state.rules).some((r) => r !== null && typeof r === 'object' && Object.keys(r).length > 0);
+      const advanceToMs = state.maxTsMs + idleMs - latenessMs;
+      if (!waiting || (state.watermarkMs !== null && advanceToMs <= state.watermarkMs)) continue;
+      groups.push({ tag, venue: held.venue, instrument: held.instrument, events: [], advanceToMs });
+    }
+    if (groups.length > 0) this.metrics?.idleFlushes.inc(groups.length);
+    return this.run(groups, false, { tolerateConflicts: true });
+  }
+
+  private async run(groups: Group[], flush: boolean, options: { tolerateConflicts?: boolean } = {}): Promise<Detection> {
+    try {
+      return await this.evaluate(groups, flush, options.tolerateConflicts ?? false);
+    } catch (error) {
+      // The in-memory state may now be ahead of Redis: let these instruments go, the retry reloads them.
+      for (const group of groups) this.held.delete(group.tag);
+      throw error;
+    }
+  }
+
+  private async evaluate(groups: Group[], flush: boolean, tolerateConflicts: boolean): Promise<Detection> {
+    if (groups.length === 0) return { alerts: [], confirm: async () => undefined };
     const loaded = await this.store.load(
-      groups.map((g) => ({ tag: g.tag, accounts: [...new Set(g.events.map((t) => t.event.accountId))], eventIds: g.events.map((t) => t.event.eventId) })),
+      groups.map((g) => ({ tag: g.tag, held: this.held.get(g.tag)?.position, eventIds: g.events.map((t) => t.event.eventId) })),
     );
     const now = this.clock();
+    const latenessMs = this.book.detection.latenessMs;
     const saves: SaveRequest[] = [];
+    const helds: HeldInstrument[] = [];
+    const pendingBytes: { snapshot?: number; log?: number }[] = [];
     const resend: ComplianceAlert[] = [];
     let newestMs: number | undefined;
     groups.forEach((group, index) => {
-      const { state, accounts, seen, outbox } = loaded[index];
-      resend.push(...outbox);
-      const incoming = group.events.filter((t) => !seen.has(t.event.eventId));
+      const got = loaded[index];
+      resend.push(...got.outbox);
+      const held = this.bringUpToDate(group, got, now);
+      helds.push(held);
+      const incoming = group.events.filter((t) => !got.seen.has(t.event.eventId));
       this.metrics?.events.inc({ outcome: 'duplicate' }, group.events.length - incoming.length);
-      const close = this.book.venueClose(group.venue);
-      const market = { venue: group.venue, instrument: group.instrument, tickSize: this.book.tickSize(group.instrument), ...(close ? { close } : {}) };
+      const market = this.marketOf(group.venue, group.instrument);
       const rules = this.book.rulesFor(group.venue, group.instrument);
-      const result = evaluateInstrument({ market, state, accounts, incoming }, rules, this.book.detection.latenessMs, { flush });
+      const watermarkBefore = held.state.watermarkMs;
+      const result = evaluateInstrument({ market, state: held.state, accounts: held.accounts, incoming }, rules, latenessMs, {
+        flush,
+        ...(group.advanceToMs !== undefined ? { advanceToMs: group.advanceToMs } : {}),
+      });
       this.metrics?.events.inc({ outcome: 'accepted' }, result.accepted.length);
       this.metrics?.events.inc({ outcome: 'late' }, result.late.length);
       for (const rule of rules) this.metrics?.evaluations.inc({ rule: rule.id, type: rule.type }, result.evaluations.get(rule.id) ?? 0);
       for (const t of result.accepted) newestMs = Math.max(newestMs ?? t.tsMs, t.tsMs);
+      if (result.accepted.length > 0) held.lastEventWallMs = now;
+
+      let write: SaveRequest['write'];
+      const bytes: { snapshot?: number; log?: number } = {};
+      if (result.accepted.length > 0 || held.state.watermarkMs !== watermarkBefore) {
+        const entry: LogEntry = { e: result.accepted, ...(flush ? { f: 1 as const } : {}), ...(group.advanceToMs !== undefined ? { a: group.advanceToMs } : {}) };
+        const payload = JSON.stringify(entry);
+        if (held.logBytes + payload.length >= Math.max(this.minLogBytes, held.snapshotBytes)) {
+          const snapshot: Snapshot = { state: held.state, accounts: Object.fromEntries(held.accounts) };
+          write = { mode: 'snap', payload: JSON.stringify(snapshot) };
+          bytes.snapshot = write.payload.length;
+        } else {
+          write = { mode: 'log', payload };
+          bytes.log = payload.length;
+        }
+      }
+      pendingBytes.push(bytes);
       saves.push({
         tag: group.tag,
-        state,
-        accounts: new Map([...accounts].filter(([id]) => result.touched.has(id))),
+        expected: held.position,
+        write,
+        watermarkMs: held.state.watermarkMs,
         accepted: result.accepted.map((t) => ({ eventId: t.event.eventId, tsMs: t.tsMs })),
         alerts: result.findings.map(({ rule, finding }) => toAlert(rule, finding, market, now)),
       });
     });
-    const fresh = await this.store.save(saves, now);
+    const saved = await this.store.save(saves, now);
 
     const alerts = [...resend];
     const delivered = new Map<string, string[]>();
-    for (const alert of resend) delivered.set(instrumentTag(alert.venue, alert.instrument), [...(delivered.get(instrumentTag(alert.venue, alert.instrument)) ?? []), alert.fingerprint]);
+    const deliver = (tag: string, fingerprint: string) => delivered.set(tag, [...(delivered.get(tag) ?? []), fingerprint]);
+    for (const alert of resend) deliver(instrumentTag(alert.venue, alert.instrument), alert.fingerprint);
+    let conflicts = 0;
     saves.forEach((save, index) => {
+      const result = saved[index];
+      const held = helds[index];
+      if (!result.ok) {
+        conflicts += 1;
+        this.held.delete(save.tag);
+        return;
+      }
+      held.position = result.position;
+      const bytes = pendingBytes[index];
+      if (bytes.snapshot !== undefined) {
+        held.snapshotBytes = bytes.snapshot;
+        held.logBytes = 0;
+        this.metrics?.snapshots.inc();
+      }
+      if (bytes.log !== undefined) held.logBytes += bytes.log;
       for (const alert of save.alerts) {
-        if (!fresh[index].has(alert.fingerprint)) continue;
+        if (!result.fresh.has(alert.fingerprint)) continue;
         alerts.push(alert);
-        delivered.set(save.tag, [...(delivered.get(save.tag) ?? []), alert.fingerprint]);
+        deliver(save.tag, alert.fingerprint);
         this.metrics?.alerts.inc({ rule: alert.ruleId, type: alert.type, severity: alert.severity });
       }
     });
+    if (conflicts > 0) {
+      this.metrics?.stateConflicts.inc(conflicts);
+      if (!tolerateConflicts) throw new StateConflictError(`${conflicts} instrument(s) were written by another instance since this batch loaded them; the batch is retried on their new state`);
+    }
     if (newestMs !== undefined) this.metrics?.windowLag.set(Math.max(0, (now - newestMs) / 1000));
     return {
       alerts,
       confirm: async () => {
         await this.store.confirm(delivered);
-        this.metrics?.roundTrips.observe(this.store.takeRoundTrips());
+        this.observeRoundTrips();
       },
     };
   }
+
+  /** The instrument's state as Redis has it: what this process holds plus what others logged since, or rebuilt from the snapshot and log. */
+  private bringUpToDate(group: Group, got: LoadedInstrument, now: number): HeldInstrument {
+    let held = this.held.get(group.tag);
+    if (!held || got.snapshot !== undefined) {
+      const snapshot = got.snapshot ? (JSON.parse(got.snapshot) as Snapshot) : undefined;
+      held = {
+        venue: group.venue,
+        instrument: group.instrument,
+        position: { gen: got.gen, len: 0 },
+        state: snapshot?.state ?? emptyInstrumentState(),
+        accounts: new Map(Object.entries(snapshot?.accounts ?? {})),
+        snapshotBytes: got.snapshot?.length ?? 0,
+        logBytes: 0,
+        lastEventWallMs: now,
+      };
+    }
+    if (got.entries.length > 0) {
+      // Replayed through the same evaluation: the same state as the batch that logged them had; their findings were handled then.
+      const market = this.marketOf(group.venue, group.instrument);
+      const rules = this.book.rulesFor(group.venue, group.instrument);
+      for (const json of got.entries) {
+        const entry = JSON.parse(json) as LogEntry;
+        evaluateInstrument({ market, state: held.state, accounts: held.accounts, incoming: entry.e }, rules, this.book.detection.latenessMs, {
+          flush: entry.f === 1,
+          ...(entry.a !== undefined ? { advanceToMs: entry.a } : {}),
+        });
+        held.logBytes += json.length;
+      }
+      this.metrics?.logEntriesReplayed.inc(got.entries.length);
+    }
+    held.position = { gen: got.gen, len: got.fromIndex + got.entries.length };
+    this.held.set(group.tag, held);
+    return held;
+  }
+
+  /** Without metrics the count stays in the store for the caller (tests, the benchmark) to take. */
+  private observeRoundTrips(): void {
+    if (!this.metrics) return;
+    const roundTrips = this.store.takeRoundTrips();
+    this.metrics.roundTrips.observe(roundTrips);
+    this.metrics.roundTripsTotal.inc(roundTrips);
+  }
+
+  private marketOf(venue: string, instrument: string) {
+    const close = this.book.venueClose(venue);
+    return { venue, instrument, tickSize: this.book.tickSize(instrument), ...(close ? { close } : {}) };
+  }
 }
+
+/** An instrument silent for longer than this is not moved on by the idle flush any more (what it waits for is long decided). */
+const IDLE_HORIZON_MS = 3_600_000;
 
 function groupByInstrument(events: readonly MarketOrderEvent[]): Group[] {
   const groups = new Map<string, Group>();

@@ -45,8 +45,8 @@ export interface EvaluationResult {
 
 /**
  * The in-memory heart of detection for one instrument: takes the batch's events into the
- * pending set, moves the watermark (newest event time − lateness, or everything when
- * flushing), hands the events behind it to the shared windows and the rules in event-time
+ * pending set, moves the watermark (newest event time − lateness, or `advanceToMs` when
+ * that is later, or everything when flushing), hands the events behind it to the shared windows and the rules in event-time
  * order, and lets the rules close what the watermark passed. Mutates `work.state` and the
  * account windows; the caller writes them back.
  */
@@ -54,7 +54,7 @@ export function evaluateInstrument(
   work: InstrumentWork,
   rules: ConfiguredRule[],
   latenessMs: number,
-  options: { flush?: boolean } = {},
+  options: { flush?: boolean; advanceToMs?: number } = {},
 ): EvaluationResult {
   const { state, accounts, market } = work;
   // State saved by an earlier version has no book yet.
@@ -73,7 +73,8 @@ export function evaluateInstrument(
   }
   if (state.maxTsMs === null) return result;
 
-  const target = options.flush ? state.maxTsMs + 1 : state.maxTsMs - latenessMs;
+  // The idle flush moves event time on by wall time for an instrument no event moved for a while.
+  const target = options.flush ? state.maxTsMs + 1 : Math.max(state.maxTsMs - latenessMs, options.advanceToMs ?? Number.NEGATIVE_INFINITY);
   if (state.watermarkMs !== null && target <= state.watermarkMs) return result;
   const watermarkMs = target;
 

@@ -1,67 +1,84 @@
 /**
- * The two Lua scripts that are the detector's only Redis traffic per instrument and batch.
- * Every key of one call shares the instrument's hash tag, so each call runs on one Redis
- * Cluster slot. KEYS: 1 state, 2 accounts, 3 pending-accounts, 4 seen, 5 fingerprints, 6 outbox.
+ * The two Lua scripts that are the detector's only Redis traffic per instrument and batch
+ * (each pipelined over the batch's instruments: one round trip for all loads, one for all
+ * saves). Every key of one call shares the instrument's hash tag, so each call runs on one
+ * Redis Cluster slot. KEYS: 1 snapshot, 2 log, 3 seen, 4 fingerprints, 5 outbox.
+ *
+ * An instrument's state = its snapshot (hash: `gen`, `data` JSON) + the batches logged
+ * after it (list of JSON entries: the events a batch accepted, in the order it took them, and
+ * how far it moved the watermark). Replaying the log on the snapshot rebuilds the state
+ * exactly, because evaluation is deterministic. A batch appends one entry (cost ∝ its
+ * events); now and then a new snapshot replaces snapshot + log (gen + 1).
  */
 
 /**
- * Load: the instrument state, the windows of the batch's accounts and of the accounts of
- * events still pending from earlier batches, which of the batch's eventIds are already
- * accepted, and alerts written but not yet confirmed as produced (a crash between the two).
- * ARGV: accountCount, accountIds..., eventIds...
+ * Load: what the caller lacks of the instrument's state, which of the batch's eventIds are
+ * already accepted, and alerts saved but not yet confirmed as produced (a crash between the two).
+ * The caller says what it holds (gen, log length); when the snapshot is still that gen, only
+ * log entries past that length come back (usually none: it wrote them itself); otherwise the
+ * snapshot and the whole log. ARGV: cachedGen ('' for none), cachedLen, eventIds...
+ * Returns { gen, snapshotData or false, fromIndex, entries, seenScores, outbox }.
  */
 export const LOAD_SCRIPT = `
-local n = tonumber(ARGV[1])
-local accounts = {}
-local known = {}
-for i = 1, n do accounts[#accounts + 1] = ARGV[1 + i]; known[ARGV[1 + i]] = true end
-for _, a in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-  if not known[a] then accounts[#accounts + 1] = a; known[a] = true end
+local gen = redis.call('HGET', KEYS[1], 'gen') or '0'
+local len = redis.call('LLEN', KEYS[2])
+local from = tonumber(ARGV[2])
+local data = false
+if gen ~= ARGV[1] or len < from then
+  data = redis.call('HGET', KEYS[1], 'data') or false
+  from = 0
 end
-local windows = {}
-if #accounts > 0 then windows = redis.call('HMGET', KEYS[2], unpack(accounts)) end
-local ids = {}
-for i = n + 2, #ARGV do ids[#ids + 1] = ARGV[i] end
+local entries = {}
+if len > from then entries = redis.call('LRANGE', KEYS[2], from, -1) end
 local seen = {}
-if #ids > 0 then seen = redis.call('ZMSCORE', KEYS[4], unpack(ids)) end
-return { redis.call('GET', KEYS[1]) or false, accounts, windows, seen, redis.call('HVALS', KEYS[6]) }
+if #ARGV > 2 then seen = redis.call('ZMSCORE', KEYS[3], unpack(ARGV, 3)) end
+return { gen, data, from, entries, seen, redis.call('HVALS', KEYS[5]) }
 `;
 
 /**
- * Save: the state, changed account windows, the pending accounts, the accepted eventIds
- * (scored by event time, trimmed below the watermark: an older duplicate is late anyway),
- * and each new alert unless its fingerprint was already raised (then it is dropped); a new
- * one is remembered and put in the outbox in the same atomic step. Returns the new
- * fingerprints. ARGV: nowMs, watermarkMs, fingerprintTtlMs, stateTtlMs, stateJson,
- * n, (account, windowJson)*, n, pendingAccount*, n, (eventId, tsMs)*, n, (fingerprint, alertJson)*
+ * Save: only if the state is still the one the caller evaluated on (gen and log length
+ * unchanged since its load: another instance did not write in between), appends the batch's
+ * log entry or replaces snapshot + log by a new snapshot; remembers the accepted eventIds
+ * (scored by event time, trimmed below the watermark: an older duplicate is late anyway);
+ * adds each new alert unless its fingerprint was already raised, remembering it and putting
+ * it in the outbox in the same atomic step. ARGV: expectedGen, expectedLen, nowMs,
+ * watermarkMs, fingerprintTtlMs, stateTtlMs, mode ('' | 'log' | 'snap'), payload,
+ * n, (eventId, tsMs)*, n, (fingerprint, alertJson)*.
+ * Returns { 'ok', gen, logLength, freshFingerprint... } or { 'conflict' } (nothing written).
  */
 export const SAVE_SCRIPT = `
-local now = tonumber(ARGV[1])
-local watermark = ARGV[2]
-local fpTtl = tonumber(ARGV[3])
-local stateTtl = tonumber(ARGV[4])
-redis.call('SET', KEYS[1], ARGV[5])
-local i = 6
+local gen = redis.call('HGET', KEYS[1], 'gen') or '0'
+if gen ~= ARGV[1] or redis.call('LLEN', KEYS[2]) ~= tonumber(ARGV[2]) then return { 'conflict' } end
+local now = tonumber(ARGV[3])
+local watermark = ARGV[4]
+local fpTtl = tonumber(ARGV[5])
+local stateTtl = tonumber(ARGV[6])
+local mode = ARGV[7]
+if mode == 'snap' then
+  gen = tostring(tonumber(gen) + 1)
+  redis.call('HSET', KEYS[1], 'gen', gen, 'data', ARGV[8])
+  redis.call('DEL', KEYS[2])
+elseif mode == 'log' then
+  redis.call('RPUSH', KEYS[2], ARGV[8])
+end
+local i = 9
 local n = tonumber(ARGV[i]); i = i + 1
-for _ = 1, n do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]); i = i + 2 end
-redis.call('DEL', KEYS[3])
+for _ = 1, n do redis.call('ZADD', KEYS[3], ARGV[i + 1], ARGV[i]); i = i + 2 end
+if watermark ~= '' then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. watermark) end
+local reply = { 'ok', gen, redis.call('LLEN', KEYS[2]) }
 n = tonumber(ARGV[i]); i = i + 1
-for _ = 1, n do redis.call('SADD', KEYS[3], ARGV[i]); i = i + 1 end
-n = tonumber(ARGV[i]); i = i + 1
-for _ = 1, n do redis.call('ZADD', KEYS[4], ARGV[i + 1], ARGV[i]); i = i + 2 end
-if watermark ~= '' then redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. watermark) end
-redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
-local fresh = {}
-n = tonumber(ARGV[i]); i = i + 1
-for _ = 1, n do
-  local fp, alert = ARGV[i], ARGV[i + 1]
-  i = i + 2
-  if not redis.call('ZSCORE', KEYS[5], fp) then
-    redis.call('ZADD', KEYS[5], now + fpTtl, fp)
-    redis.call('HSET', KEYS[6], fp, alert)
-    fresh[#fresh + 1] = fp
+if n > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+  for _ = 1, n do
+    local fp, alert = ARGV[i], ARGV[i + 1]
+    i = i + 2
+    if not redis.call('ZSCORE', KEYS[4], fp) then
+      redis.call('ZADD', KEYS[4], now + fpTtl, fp)
+      redis.call('HSET', KEYS[5], fp, alert)
+      reply[#reply + 1] = fp
+    end
   end
 end
-for k = 1, 6 do redis.call('PEXPIRE', KEYS[k], stateTtl) end
-return fresh
+for k = 1, 5 do redis.call('PEXPIRE', KEYS[k], stateTtl) end
+return reply
 `;

@@ -1,22 +1,32 @@
 import type { ComplianceAlert } from '@vigil/contracts';
 import type Redis from 'ioredis';
-import type { AccountWindow } from '../windows/account-window';
-import { emptyInstrumentState, type InstrumentState } from '../windows/instrument-state';
 import { LOAD_SCRIPT, SAVE_SCRIPT } from './detector-state.scripts';
 
 /** Default prefix of every detector key; replay and tests use their own. */
 export const DEFAULT_KEY_PREFIX = 'vigil:det:';
 
+/** Where a holder of an instrument's state stands: the snapshot generation and how many log entries it has applied. */
+export interface StatePosition {
+  gen: string;
+  len: number;
+}
+
 export interface LoadRequest {
   /** The instrument's hash tag, `venue:instrument`. */
   tag: string;
-  accounts: string[];
+  /** What the caller already holds; undefined: nothing (the snapshot and the whole log come back). */
+  held: StatePosition | undefined;
   eventIds: string[];
 }
 
 export interface LoadedInstrument {
-  state: InstrumentState;
-  accounts: Map<string, AccountWindow>;
+  /** The snapshot generation in Redis. */
+  gen: string;
+  /** Set when the caller must start over from this snapshot (null: no snapshot yet, start empty). Undefined: keep what it holds. */
+  snapshot: string | null | undefined;
+  /** Log entries (JSON) to apply on top, in order; `fromIndex` is the first one's index in the log. */
+  entries: string[];
+  fromIndex: number;
   /** eventIds of the request already accepted earlier. */
   seen: Set<string>;
   /** Alerts saved by an earlier attempt whose produce was not confirmed. */
@@ -25,11 +35,16 @@ export interface LoadedInstrument {
 
 export interface SaveRequest {
   tag: string;
-  state: InstrumentState;
-  accounts: Map<string, AccountWindow>;
+  /** The position the evaluation started from (after applying the loaded entries). */
+  expected: StatePosition;
+  /** A log entry to append, or a snapshot replacing snapshot and log, or nothing (the state did not change). */
+  write: { mode: 'log' | 'snap'; payload: string } | undefined;
+  watermarkMs: number | null;
   accepted: { eventId: string; tsMs: number }[];
   alerts: ComplianceAlert[];
 }
+
+export type SaveResult = { ok: true; position: StatePosition; fresh: Set<string> } | { ok: false };
 
 export interface StoreSettings {
   keyPrefix: string;
@@ -38,17 +53,22 @@ export interface StoreSettings {
   stateTtlMs: number;
 }
 
-type LoadReply = [string | null, string[], (string | null)[], (string | null)[], string[]];
+type LoadReply = [string, string | null, number, string[], (string | null)[], string[]];
 
 interface DetectorCommands {
-  vigilDetectorLoad(...args: (string | number)[]): Promise<LoadReply>;
-  vigilDetectorSave(...args: (string | number)[]): Promise<string[]>;
+  vigilDetectorLoad2(...args: (string | number)[]): Promise<LoadReply>;
+  vigilDetectorSave2(...args: (string | number)[]): Promise<string[]>;
 }
+
+type Pipeline = DetectorCommands & { exec(): Promise<[Error | null, unknown][] | null> };
 
 /**
  * The detector's state in Redis: per instrument, keys hash-tagged `{venue:instrument}` under
- * the key prefix. A batch costs one round trip to load (one Lua call per instrument, pipelined),
- * one to save, and one to confirm the alerts it produced (only when there were any).
+ * the key prefix (snapshot, log, seen, fingerprints, outbox). A batch costs one round trip to
+ * load (one Lua call per instrument, pipelined), one to save, and one to confirm the alerts it
+ * produced (only when there were any). What a call carries grows with the batch's events, not
+ * with the windows' contents: the caller keeps the state in memory between batches and the
+ * load only tells it what changed.
  */
 export class RedisDetectorStore {
   /** Round trips since the last call of takeRoundTrips(). */
@@ -59,8 +79,8 @@ export class RedisDetectorStore {
     private readonly settings: StoreSettings,
   ) {
     const commands = redis as unknown as Partial<DetectorCommands>;
-    if (!commands.vigilDetectorLoad) redis.defineCommand('vigilDetectorLoad', { numberOfKeys: 6, lua: LOAD_SCRIPT });
-    if (!commands.vigilDetectorSave) redis.defineCommand('vigilDetectorSave', { numberOfKeys: 6, lua: SAVE_SCRIPT });
+    if (!commands.vigilDetectorLoad2) redis.defineCommand('vigilDetectorLoad2', { numberOfKeys: 5, lua: LOAD_SCRIPT });
+    if (!commands.vigilDetectorSave2) redis.defineCommand('vigilDetectorSave2', { numberOfKeys: 5, lua: SAVE_SCRIPT });
   }
 
   takeRoundTrips(): number {
@@ -71,68 +91,69 @@ export class RedisDetectorStore {
 
   keysOf(tag: string): string[] {
     const base = `${this.settings.keyPrefix}{${tag}}:`;
-    return ['state', 'accounts', 'pending-accounts', 'seen', 'fingerprints', 'outbox'].map((name) => base + name);
+    return ['snapshot', 'log', 'seen', 'fingerprints', 'outbox'].map((name) => base + name);
   }
 
   async load(requests: LoadRequest[]): Promise<LoadedInstrument[]> {
     if (requests.length === 0) return [];
-    const pipeline = this.redis.pipeline() as unknown as DetectorCommands & { exec(): Promise<[Error | null, unknown][] | null> };
-    for (const request of requests) {
-      pipeline.vigilDetectorLoad(...this.keysOf(request.tag), request.accounts.length, ...request.accounts, ...request.eventIds);
+    const pipeline = this.redis.pipeline() as unknown as Pipeline;
+    for (const { tag, held, eventIds } of requests) {
+      pipeline.vigilDetectorLoad2(...this.keysOf(tag), held?.gen ?? '', held?.len ?? 0, ...eventIds);
     }
     const replies = await this.exec(pipeline);
     return replies.map((reply, index) => {
-      const [state, accountIds, windows, seenScores, outbox] = reply as LoadReply;
-      const accounts = new Map<string, AccountWindow>();
-      accountIds.forEach((id, i) => {
-        const json = windows[i];
-        if (json) accounts.set(id, JSON.parse(json) as AccountWindow);
-      });
+      const [gen, data, fromIndex, entries, seenScores, outbox] = reply as LoadReply;
+      const { held, eventIds } = requests[index];
+      const restart = held === undefined || held.gen !== gen || Number(fromIndex) !== held.len;
       const seen = new Set<string>();
-      requests[index].eventIds.forEach((id, i) => {
+      eventIds.forEach((id, i) => {
         if (seenScores[i] !== null && seenScores[i] !== undefined) seen.add(id);
       });
       return {
-        state: state ? (JSON.parse(state) as InstrumentState) : emptyInstrumentState(),
-        accounts,
+        gen,
+        snapshot: restart ? (data ?? null) : undefined,
+        entries,
+        fromIndex: Number(fromIndex),
         seen,
         outbox: outbox.map((json) => JSON.parse(json) as ComplianceAlert),
       };
     });
   }
 
-  /** Writes each instrument's state atomically; returns, per request, the fingerprints raised for the first time. */
-  async save(requests: SaveRequest[], nowMs: number): Promise<Set<string>[]> {
+  /** Writes each instrument's change atomically, each only if no one else wrote it since its load. */
+  async save(requests: SaveRequest[], nowMs: number): Promise<SaveResult[]> {
     if (requests.length === 0) return [];
-    const pipeline = this.redis.pipeline() as unknown as DetectorCommands & { exec(): Promise<[Error | null, unknown][] | null> };
+    const pipeline = this.redis.pipeline() as unknown as Pipeline;
     for (const request of requests) {
-      const { state } = request;
-      const pendingAccounts = [...new Set(state.pending.map((p) => p.event.accountId))];
       const args: (string | number)[] = [
+        request.expected.gen,
+        request.expected.len,
         nowMs,
-        state.watermarkMs ?? '',
+        request.watermarkMs ?? '',
         this.settings.fingerprintTtlMs,
         this.settings.stateTtlMs,
-        JSON.stringify(state),
-        request.accounts.size,
+        request.write?.mode ?? '',
+        request.write?.payload ?? '',
+        request.accepted.length,
       ];
-      for (const [id, window] of request.accounts) args.push(id, JSON.stringify(window));
-      args.push(pendingAccounts.length, ...pendingAccounts);
-      args.push(request.accepted.length);
       for (const { eventId, tsMs } of request.accepted) args.push(eventId, tsMs);
       args.push(request.alerts.length);
       for (const alert of request.alerts) args.push(alert.fingerprint, JSON.stringify(alert));
-      pipeline.vigilDetectorSave(...this.keysOf(request.tag), ...args);
+      pipeline.vigilDetectorSave2(...this.keysOf(request.tag), ...args);
     }
     const replies = await this.exec(pipeline);
-    return replies.map((reply) => new Set(reply as string[]));
+    return replies.map((reply) => {
+      const [status, gen, len, ...fresh] = reply as [string, string, number, ...string[]];
+      if (status !== 'ok') return { ok: false };
+      return { ok: true, position: { gen, len: Number(len) }, fresh: new Set(fresh) };
+    });
   }
 
   /** The alerts were produced: they leave the outbox (their fingerprints stay, so they are not raised again). */
   async confirm(delivered: Map<string, string[]>): Promise<void> {
     if (delivered.size === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const [tag, fingerprints] of delivered) pipeline.hdel(this.keysOf(tag)[5], ...fingerprints);
+    for (const [tag, fingerprints] of delivered) pipeline.hdel(this.keysOf(tag)[4], ...fingerprints);
     await this.exec(pipeline as never);
   }
 

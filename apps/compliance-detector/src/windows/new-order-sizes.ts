@@ -27,11 +27,14 @@ export function addNewOrderSize(sizes: NewOrderSizes, tsMs: number, quantity: nu
 /** The median of the window, or undefined when it is empty. Called before the judged order is added, so it excludes it. */
 export function medianNewOrderSize(sizes: NewOrderSizes, atMs: number, windowMs: number): number | undefined {
   // Sizes older than the window at atMs may still be stored (expiry happens on add): skip them.
-  const stale = sizes.recent.filter(([ts]) => ts <= atMs - windowMs).map(([, q]) => q);
+  // `recent` is in event-time order, so the stale ones are a prefix: usually none (the judged
+  // order is the next one added, which expires them), so the usual cost is one comparison.
+  let staleCount = 0;
+  while (staleCount < sizes.recent.length && sizes.recent[staleCount][0] <= atMs - windowMs) staleCount++;
   let values = sizes.sorted;
-  if (stale.length > 0) {
+  if (staleCount > 0) {
     values = [...sizes.sorted];
-    for (const q of stale) values.splice(lowerBound(values, q), 1);
+    for (let i = 0; i < staleCount; i++) values.splice(lowerBound(values, sizes.recent[i][1]), 1);
   }
   if (values.length === 0) return undefined;
   const mid = values.length >> 1;
