@@ -4,7 +4,8 @@ import { Registry } from 'prom-client';
 import { FakeWriter } from '../test-support/fake-ports';
 import { FakeRegistry } from '../test-support/fake-registry';
 import { EventCodec } from './event.codec';
-import { EventProducer } from './event-producer';
+import { EventProducer, SendDeadlineExceeded } from './event-producer';
+import type { OutgoingRecord, RecordWriter } from './kafka-port';
 
 describe('EventProducer', () => {
   it('writes each event to the prefixed topic, keyed by the contract, as JSON by default', async () => {
@@ -68,5 +69,49 @@ describe('EventProducer', () => {
     await producer.close();
     expect(writer.sent).toEqual([]);
     expect(writer.closed).toBe(true);
+  });
+
+  describe('deadline', () => {
+    // A writer whose broker never acknowledges (our own port, not a fake broker).
+    class SilentWriter implements RecordWriter {
+      calls = 0;
+      resolveAll: Array<() => void> = [];
+      send(_records: readonly OutgoingRecord[]): Promise<void> {
+        this.calls++;
+        return new Promise((resolve) => this.resolveAll.push(resolve));
+      }
+      async close(): Promise<void> {
+        this.resolveAll = [];
+      }
+    }
+
+    it('rejects with SendDeadlineExceeded after timeoutMs and counts a failure', async () => {
+      const metrics = new KafkaMetrics(new Registry());
+      const producer = new EventProducer(new SilentWriter(), new EventCodec(undefined), 't6.', metrics);
+      const error = await producer.send(marketOrdersContract, [exampleOrderEvent()], { timeoutMs: 20 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SendDeadlineExceeded);
+      expect((error as Error).message).toBe('1 record(s) to t6.market.orders.v1 not acknowledged: no acknowledgement within 20 ms');
+      expect((await metrics.produced.get()).values.map((v) => [v.labels['outcome'], v.value])).toEqual([['failure', 1]]);
+    });
+
+    it('rejects when the signal aborts, and writes nothing when it was aborted before', async () => {
+      const writer = new SilentWriter();
+      const producer = new EventProducer(writer, new EventCodec(undefined));
+      const controller = new AbortController();
+      const sending = producer.send(marketOrdersContract, [exampleOrderEvent()], { signal: controller.signal });
+      controller.abort(new Error('request cancelled'));
+      await expect(sending).rejects.toThrow('not acknowledged: aborted (request cancelled)');
+      await expect(producer.send(marketOrdersContract, [exampleOrderEvent()], { signal: AbortSignal.abort('shutdown') })).rejects.toThrow('aborted before sending (shutdown)');
+      expect(writer.calls).toBe(1);
+    });
+
+    it('resolves as before when the acknowledgement comes in time', async () => {
+      const writer = new SilentWriter();
+      const producer = new EventProducer(writer, new EventCodec(undefined));
+      const sending = producer.send(marketOrdersContract, [exampleOrderEvent()], { timeoutMs: 5_000, signal: new AbortController().signal });
+      await new Promise((resolve) => setImmediate(resolve));
+      writer.resolveAll.forEach((resolve) => resolve());
+      await expect(sending).resolves.toBeUndefined();
+    });
   });
 });

@@ -12,7 +12,7 @@ export type { KafkaLogger } from './kafka-logger';
 export { silentLogger } from './kafka-logger';
 
 export { createEventProducer, createConsumerRunner, type ConsumerRunnerOptions } from './kafka.factory';
-export { EventProducer, type SendOptions } from './event-producer';
+export { EventProducer, SendDeadlineExceeded, type SendOptions } from './event-producer';
 export { ConsumerRunner, RetriesExhausted } from './consumer-runner';
 export { SecurityEventRecorder, type SecurityEventRecorderOptions } from './security-event-recorder';
 export {

@@ -47,7 +47,7 @@ export class VaultAudit {
     const event: AuditEvent = { eventId: randomUUID(), ts: new Date().toISOString(), service: 'vault', ...withoutUndefined(record) };
     try {
       // The producer retries an unreachable broker for a long time; an operation waits at most timeoutMs for its audit.
-      await withTimeout(this.producer.send(auditEventsContract, [event]), this.timeoutMs);
+      await this.producer.send(auditEventsContract, [event], { timeoutMs: this.timeoutMs });
     } catch (error) {
       this.metrics.auditFailures.inc();
       this.logger.error(`audit event ${record.action} ${record.resource} could not be produced (${describe(error)}); refusing the operation (fail closed)`);
@@ -71,22 +71,13 @@ export class VaultAudit {
           summary: `${subject} was denied ${burst.count} vault operations within ${Math.round(burst.windowMs / 1000)} s (last: ${record.action} on ${record.resource})`,
           evidence: { deniedCount: burst.count, windowSec: Math.round(burst.windowMs / 1000), resources: burst.resources, lastAction: record.action },
         },
-      ]);
+      ], { timeoutMs: this.timeoutMs });
       this.metrics.incidents.inc();
     } catch (error) {
       // The denial itself is audited and refused either way; the incident is logged so it is not lost silently.
       this.logger.error(`UNAUTHORIZED_SECRET_ACCESS incident for ${subject} could not be produced (${describe(error)})`);
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no acknowledgement from Kafka within ${ms} ms`)), ms);
-  });
-  promise.catch(() => undefined); // a late rejection after the timeout is already answered
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function withoutUndefined<T extends object>(value: T): T {
