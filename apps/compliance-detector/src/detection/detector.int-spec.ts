@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { RuleBook } from '../config/rule-book';
 import { RedisDetectorStore } from '../state/redis-detector.store';
 import { noisy, OrderStream } from '../test-support/rule-harness';
-import { Detector } from './detector';
+import { Detector, StateConflictError } from './detector';
 
 // The detector against the real Redis: state survives between batches and between detector
 // instances (a restart), duplicates and reordering within the lateness give the same alerts,
@@ -27,9 +27,9 @@ describe('Detector on Redis', () => {
     await stopInfra?.();
   });
 
-  const newDetector = (keyPrefix: string) => {
+  const newDetector = (keyPrefix: string, clock: () => number = Date.now) => {
     const store = new RedisDetectorStore(redis, { keyPrefix, fingerprintTtlMs: 3_600_000, stateTtlMs: 3_600_000 });
-    return { detector: new Detector(book, store), store };
+    return { detector: new Detector(book, store, undefined, clock), store };
   };
 
   function scenario(): MarketOrderEvent[] {
@@ -109,5 +109,71 @@ describe('Detector on Redis', () => {
     expect(restarted.store.takeRoundTrips()).toBe(3); // load + save + confirm
     const third = await restarted.detector.detect(s.events);
     expect(third.alerts).toEqual([]);
+  });
+
+  it('judges what waits for time to pass when no further event comes: the idle flush moves event time on by the wall clock', async () => {
+    const keyPrefix = `${testPrefix()}:`;
+    prefixes.push(keyPrefix);
+    let wall = Date.parse('2026-03-02T14:09:40Z');
+    const clock = () => wall;
+    const s = new OrderStream();
+    // A wash trade at 14:09:30 (its bucket ends 14:10:00) and an order at 14:09:31 still pending behind the watermark.
+    s.trade(570_000, 'TW', { accountId: 'A', beneficialOwnerId: 'OWN-9' }, { accountId: 'B', beneficialOwnerId: 'OWN-9' });
+    s.newOrder(571_000, 'LAST', { accountId: 'C' });
+    const { detector, store } = newDetector(keyPrefix, clock);
+    const first = await detector.detect(s.events);
+    expect(first.alerts).toEqual([]);
+    await first.confirm();
+    store.takeRoundTrips();
+
+    wall += 1_000; // idle for 1 s only: nothing moves
+    expect((await detector.flushIdle(2_000)).alerts).toEqual([]);
+    expect(store.takeRoundTrips()).toBe(0);
+
+    wall += 39_000; // 40 s without an event: event time ≈ 14:09:31 + 40 s − 2 s lateness = 14:10:09, past the bucket's end
+    const idle = await detector.flushIdle(2_000);
+    expect(idle.alerts.map((a) => [a.type, a.beneficialOwnerId, a.evidence.tradeIds])).toEqual([['WASH_TRADE', 'OWN-9', ['TW']]]);
+    await idle.confirm();
+    expect(store.takeRoundTrips()).toBe(3); // load + save + confirm, for every idle instrument at once
+
+    // Nothing is left waiting: later ticks do nothing, and the move is in Redis: a new instance neither re-raises
+    // the alert nor takes an event from before the moved watermark.
+    wall += 30_000;
+    expect((await detector.flushIdle(2_000)).alerts).toEqual([]);
+    const late = new OrderStream();
+    late.newOrder(575_000, 'TOO-LATE', { accountId: 'D', eventId: 'late-1' });
+    late.trade(620_000, 'TW2', { accountId: 'A', beneficialOwnerId: 'OWN-9' }, { accountId: 'B', beneficialOwnerId: 'OWN-9' });
+    const restarted = newDetector(keyPrefix, clock).detector;
+    const after = await restarted.detect(late.events.map((e, i) => ({ ...e, eventId: `after-${i}` })));
+    expect(after.alerts).toEqual([]);
+    const end = await restarted.flush([{ venue: 'XLON', instrument: 'GB00B03MLX29' }]);
+    // Only the 14:10 bucket's trade is judged (the order at 14:09:35 came too late); the 14:00 bucket is not raised again.
+    expect(after.alerts.length + end.alerts.length).toBe(1);
+    expect(end.alerts.map((a) => [a.type, a.evidence.tradeIds])).toEqual([['WASH_TRADE', ['TW2']]]);
+  });
+
+  it('refuses a save over state another instance wrote since the load, and the retry works on the new state', async () => {
+    const keyPrefix = `${testPrefix()}:`;
+    prefixes.push(keyPrefix);
+    const s = new OrderStream();
+    for (let i = 0; i < 250; i++) s.newOrder(i * 100, `Q${i}`, { accountId: 'Q' });
+    for (let i = 0; i < 250; i++) s.cancel(30_000 + i * 100, `Q${i}`, { accountId: 'Q' });
+    const [a, b] = [newDetector(keyPrefix).detector, newDetector(keyPrefix).detector];
+    const alerts: ComplianceAlert[] = [];
+    const feed = async (detector: Detector, events: MarketOrderEvent[]) => {
+      const detection = await detector.detect(events);
+      alerts.push(...detection.alerts);
+      await detection.confirm();
+    };
+    await feed(a, s.events.slice(0, 200));
+    // Both load the same state; a saves first, so b's save is refused, nothing of it written.
+    const raced = await Promise.allSettled([feed(a, s.events.slice(200, 300)), feed(b, s.events.slice(300, 400))]);
+    expect(raced[0].status).toBe('fulfilled');
+    expect(raced[1].status === 'rejected' && raced[1].reason).toBeInstanceOf(StateConflictError);
+    await feed(b, s.events.slice(300, 400)); // the retry: b replays a's entries, then appends
+    await feed(a, s.events.slice(400)); // a's held state is behind now: its load brings b's entry first
+    const end = await a.flush([{ venue: 'XLON', instrument: 'GB00B03MLX29' }]);
+    alerts.push(...end.alerts);
+    expect(summary(alerts)).toEqual(summary(await run(`${testPrefix()}:`, s.events, 100)));
   });
 });
