@@ -8,9 +8,13 @@ import { UsersAdminController } from './admin/users-admin.controller';
 import { AuditRecorder, SERVICE } from './audit/audit-recorder';
 import type { AuthGatewayConfig } from './auth-gateway.config';
 import { authGatewayHealthChecks } from './auth-gateway.health';
+import { EdgeModule } from './edge.module';
 import { GatewayCoreModule } from './gateway-core.module';
 import { AuthController } from './login/auth.controller';
 import { LoginService } from './login/login.service';
+import { ProxyServer } from './proxy/proxy-server';
+import { ProxyService } from './proxy/proxy.service';
+import { SessionGate } from './sessions/session-gate';
 import { SigningKeysService } from './tokens/signing-keys.service';
 
 @Module({
@@ -22,17 +26,26 @@ import { SigningKeysService } from './tokens/signing-keys.service';
     GatewayCoreModule,
     // The same guard as every service, verifying against the gateway's own current keys and
     // auditing each decision to audit.events.v1.
+    EdgeModule,
+    // A token whose session has ended (logout, disable, revocation) is refused here too.
     AuthModule.forRootAsync({
-      imports: [GatewayCoreModule],
-      inject: [SigningKeysService, AuditRecorder, SERVICE_CONFIG],
-      useFactory: (keys: SigningKeysService, auditSink: AuditRecorder, config: AuthGatewayConfig) => {
-        const verifier: TokenVerifier = { verify: async (token) => (await keys.verifier(config.VIGIL_AUTH_ISSUER, SERVICE)).verify(token) };
+      imports: [GatewayCoreModule, EdgeModule],
+      inject: [SigningKeysService, AuditRecorder, SessionGate, SERVICE_CONFIG],
+      useFactory: (keys: SigningKeysService, auditSink: AuditRecorder, sessions: SessionGate, config: AuthGatewayConfig) => {
+        const verifier: TokenVerifier = {
+          verify: async (token) => {
+            const principal = await (await keys.verifier(config.VIGIL_AUTH_ISSUER, SERVICE)).verify(token);
+            const refusal = await sessions.refusal(principal);
+            if (refusal) throw refusal;
+            return principal;
+          },
+        };
         return { service: SERVICE, verifier, auditSink };
       },
     }),
   ],
   controllers: [AuthController, AdminController, UsersAdminController, ServiceAccountsAdminController],
-  providers: [authGatewayHealthChecks, LoginService],
+  providers: [authGatewayHealthChecks, LoginService, ProxyService, ProxyServer],
   exports: [HEALTH_CHECKS],
 })
 export class AppModule {}

@@ -17,11 +17,15 @@ export { PolicyError } from './rbac/policy-error';
 export type { PolicyIssue } from './rbac/policy-error';
 export { PERMISSION_PATTERN, expandPattern } from './rbac/permission';
 
+// One authorization decision as an audit event, the same at the gateway's edge and in every guard.
+export { AUTHZ_DECISION_ACTION, bearerToken, decisionEvent } from './audit/decision-event';
+export type { AuthzOutcome, DecisionEventInput } from './audit/decision-event';
+
 // Nest: @RequirePermission + PermissionGuard (verify, authorize, step-up, audit), AuthModule.
 export { AuthModule } from './nest/auth.module';
 export type { AuthModuleAsyncOptions } from './nest/auth.module';
 export type { AuthModuleOptions } from './nest/auth-module.options';
-export { AUDIT_SINK, AUTHZ_DECISION_ACTION, RBAC_POLICY, TOKEN_VERIFIER } from './nest/auth.constants';
+export { AUDIT_SINK, RBAC_POLICY, TOKEN_VERIFIER } from './nest/auth.constants';
 export type { AuditSink } from './nest/audit-sink';
 export { PermissionGuard } from './nest/permission.guard';
 export { RequirePermission } from './nest/require-permission.decorator';

@@ -10,6 +10,7 @@ import { badRequest, stringField } from '../login/auth-errors';
 import { BRUTE_FORCE } from '../login/login.service';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { checkPassword } from '../passwords/password-policy';
+import { SessionGate } from '../sessions/session-gate';
 import { AuthStore, type UserRow } from '../store/auth.store';
 
 const USERNAME = /^[a-z][a-z0-9._-]{1,63}$/;
@@ -28,6 +29,7 @@ export class UsersAdminController {
     private readonly audit: AuditRecorder,
     @Inject(BRUTE_FORCE) private readonly bruteForce: BruteForceService,
     @Inject(RBAC_POLICY) private readonly policy: RbacPolicy,
+    private readonly sessions: SessionGate,
   ) {}
 
   @Get()
@@ -70,7 +72,7 @@ export class UsersAdminController {
   async disable(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() who: Principal, @Req() req: Request) {
     await this.user(id);
     await this.store.setDisabled(id, true);
-    const sessionsRevoked = await this.store.revokeUserSessions(id, 'user_disabled');
+    const sessionsRevoked = await this.sessions.revokeUserSessions(id, 'user_disabled');
     await this.record(who, req, 'users.disable', id, { sessionsRevoked });
     return { id, disabled: true, sessionsRevoked };
   }
@@ -102,7 +104,7 @@ export class UsersAdminController {
   @RequirePermission('sessions:revoke', { resource: (req) => `user:${(req as Request).params['id']}` })
   async revokeSessions(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() who: Principal, @Req() req: Request) {
     await this.user(id);
-    const sessionsRevoked = await this.store.revokeUserSessions(id, 'admin_revoked');
+    const sessionsRevoked = await this.sessions.revokeUserSessions(id, 'admin_revoked');
     await this.record(who, req, 'sessions.revoke', id, { sessionsRevoked });
     return { id, sessionsRevoked };
   }

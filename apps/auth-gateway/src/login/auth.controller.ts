@@ -4,6 +4,9 @@ import { isAuthError, type Principal } from '@vigil/auth';
 import { SERVICE_CONFIG } from '@vigil/service';
 import type { Request, Response } from 'express';
 import type { AuthGatewayConfig } from '../auth-gateway.config';
+import { ProxyMetrics } from '../proxy/proxy.metrics';
+import { RateLimiter, type RateScope } from '../rate-limit/rate-limiter';
+import { SessionGate } from '../sessions/session-gate';
 import { SigningKeysService } from '../tokens/signing-keys.service';
 import { badRequest, stringField, TooManyAttempts } from './auth-errors';
 import { LoginService, type RequestMeta } from './login.service';
@@ -30,7 +33,27 @@ export class AuthController {
     private readonly login: LoginService,
     private readonly keys: SigningKeysService,
     @Inject(SERVICE_CONFIG) private readonly config: AuthGatewayConfig,
+    private readonly sessions: SessionGate,
+    private readonly limiter: RateLimiter,
+    private readonly metrics: ProxyMetrics,
   ) {}
+
+  /**
+   * Requests per second on the credential endpoints, per address and per account (Redis token
+   * buckets shared by the replicas), before any password hashing: 429 rate_limited with
+   * Retry-After. Failed attempts are counted separately (brute-force locks).
+   */
+  private async limit(req: Request, res: Response, account?: string): Promise<void> {
+    const checks: Array<[RateScope, string]> = [['login_ip', req.ip ?? 'unknown']];
+    if (account !== undefined) checks.push(['login_account', account]);
+    for (const [scope, subject] of checks) {
+      const verdict = await this.limiter.take(scope, subject);
+      if (verdict.allowed) continue;
+      this.metrics.rateLimited.inc({ scope });
+      res.setHeader('Retry-After', String(verdict.retryAfterSec));
+      throw new HttpException({ error: 'rate_limited', message: `too many requests; retry after ${verdict.retryAfterSec} s`, retryAfterSec: verdict.retryAfterSec }, HttpStatus.TOO_MANY_REQUESTS);
+    }
+  }
 
   @Post('v1/auth/login')
   @HttpCode(200)
@@ -39,6 +62,7 @@ export class AuthController {
     // The password is taken exactly as sent (no trimming); its length limits are for hashing cost.
     const username = stringField(body, 'username', 128);
     const password = stringField(body, 'password', 1024);
+    await this.limit(req, res, `user:${username}`);
     return answer(res, () => this.login.login(username, password, metaOf(req)));
   }
 
@@ -61,8 +85,9 @@ export class AuthController {
   @Post('v1/auth/mfa/verify')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  verify(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async verify(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const token = stringField(body, 'mfaToken', 128);
+    await this.limit(req, res);
     const fields = (body ?? {}) as Record<string, unknown>;
     const proof = fields['recoveryCode'] !== undefined ? { recoveryCode: stringField(body, 'recoveryCode', 32) } : { code: stringField(body, 'code', 16) };
     return answer(res, () => this.login.verifyMfa(token, proof, metaOf(req)));
@@ -71,7 +96,8 @@ export class AuthController {
   @Post('v1/auth/refresh')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  refresh(@Body() body: unknown, @Req() req: Request) {
+  async refresh(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    await this.limit(req, res);
     return this.login.refresh(stringField(body, 'refreshToken', 128), metaOf(req));
   }
 
@@ -94,7 +120,7 @@ export class AuthController {
   @Post('v1/auth/token')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  token(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async token(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const fields = (body ?? {}) as Record<string, unknown>;
     if (fields['grant_type'] !== 'client_credentials') throw new HttpException({ error: 'unsupported_grant_type', message: 'grant_type: must be client_credentials' }, HttpStatus.BAD_REQUEST);
     let clientId: string;
@@ -110,6 +136,7 @@ export class AuthController {
       clientId = stringField(body, 'client_id', 128);
       clientSecret = stringField(body, 'client_secret', 1024);
     }
+    await this.limit(req, res, `client:${clientId}`);
     return answer(res, () => this.login.clientCredentials(clientId, clientSecret, metaOf(req)));
   }
 
@@ -124,7 +151,10 @@ export class AuthController {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match) throw new HttpException({ error: 'unauthorized', code: 'MISSING_TOKEN', message: 'Authorization: Bearer <access token> is required' }, HttpStatus.UNAUTHORIZED);
     try {
-      return await (await this.keys.verifier(this.config.VIGIL_AUTH_ISSUER, 'auth-gateway')).verify(match[1]);
+      const principal = await (await this.keys.verifier(this.config.VIGIL_AUTH_ISSUER, 'auth-gateway')).verify(match[1]);
+      const refusal = await this.sessions.refusal(principal);
+      if (refusal) throw refusal;
+      return principal;
     } catch (error) {
       if (isAuthError(error)) throw new HttpException({ error: 'unauthorized', code: error.code, message: error.message }, HttpStatus.UNAUTHORIZED);
       throw error;

@@ -6,7 +6,7 @@ import { createLogger } from '@vigil/observability';
 import { startService, type RunningService } from '@vigil/service';
 import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
 import type { JWK } from 'jose';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -82,6 +82,11 @@ beforeAll(async () => {
     VIGIL_AUTH_SEED_KEY_FILE: keyFile,
     // Every request comes from 127.0.0.1: keep the per-address lock out of the per-account tests.
     VIGIL_AUTH_IP_LOCK_THRESHOLD: '1000',
+    // The rate limits have their own test; here 101 logins come in a few seconds.
+    VIGIL_RATE_LOGIN_IP_PER_SEC: '100000',
+    VIGIL_RATE_LOGIN_IP_BURST: '100000',
+    VIGIL_RATE_LOGIN_ACCOUNT_PER_SEC: '100000',
+    VIGIL_RATE_LOGIN_ACCOUNT_BURST: '100000',
   });
   const capture = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
   gateway = await startService({ name: 'auth-gateway', module: AppModule, config, logger: createLogger('auth-gateway', 'debug', capture) });
@@ -231,6 +236,7 @@ describe('auth-gateway login, MFA and tokens', () => {
       authTime: Math.floor(Date.now() / 1000) - 600,
       amr: ['pwd', 'otp'],
       ttlSec: 300,
+      sessionId: sidOf(session.accessToken),
     });
     secrets.add(stale);
     const bypass = await post('/v1/admin/signing-keys/rotate', {}, { authorization: `Bearer ${stale}` });
@@ -297,8 +303,8 @@ describe('auth-gateway login, MFA and tokens', () => {
       return { status: res.status, body: (await res.text().then((t) => (t ? JSON.parse(t) : undefined))) as Record<string, unknown> };
     };
     const bob = '00000000-0000-4000-8000-0000000000b0';
-    const sreToken = await issueToken(await activeKey(), { issuer: ISSUER, audience: 'auth-gateway', subject: bob, principalType: 'user', roles: ['sre'], authTime: Math.floor(Date.now() / 1000), amr: ['pwd', 'otp'], ttlSec: 60 });
-    const staleAdmin = await issueToken(await activeKey(), { issuer: ISSUER, audience: 'auth-gateway', subject: adminId, principalType: 'user', roles: ['admin'], authTime: Math.floor(Date.now() / 1000) - 600, amr: ['pwd', 'otp'], ttlSec: 60 });
+    const sreToken = await issueToken(await activeKey(), { issuer: ISSUER, audience: 'auth-gateway', subject: bob, principalType: 'user', roles: ['sre'], authTime: Math.floor(Date.now() / 1000), amr: ['pwd', 'otp'], ttlSec: 60, sessionId: await liveSession(bob) });
+    const staleAdmin = await issueToken(await activeKey(), { issuer: ISSUER, audience: 'auth-gateway', subject: adminId, principalType: 'user', roles: ['admin'], authTime: Math.floor(Date.now() / 1000) - 600, amr: ['pwd', 'otp'], ttlSec: 60, sessionId: await liveSession(adminId) });
     secrets.add(sreToken);
     secrets.add(staleAdmin);
 
@@ -323,13 +329,6 @@ describe('auth-gateway login, MFA and tokens', () => {
     expect((await call('POST', `/v1/admin/users/${bob}/unlock`, steppedToken)).status).toBe(200);
     expect((await post('/v1/auth/login', { username: 'bob', password: BOB_PASSWORD })).body.status).toBe('mfa_enrolment_required');
 
-    // Revoking the admin's sessions ends them at once: their refresh tokens stop working.
-    const session = await openSessionWithRecoveryCode(5);
-    const revoked = await call('POST', `/v1/admin/users/${adminId}/sessions/revoke`, steppedToken);
-    expect(revoked.status).toBe(200);
-    expect(revoked.body.sessionsRevoked).toBeGreaterThanOrEqual(1);
-    expect((await post('/v1/auth/refresh', { refreshToken: session.refreshToken })).status).toBe(401);
-
     // A disabled user cannot log in, and gets the same answer as a wrong password.
     expect((await call('POST', `/v1/admin/users/${carol.body.id}/disable`, steppedToken)).body).toMatchObject({ disabled: true });
     const disabled = await post('/v1/auth/login', { username: 'carol', password: carolPassword });
@@ -341,6 +340,15 @@ describe('auth-gateway login, MFA and tokens', () => {
     secrets.add(account.body.clientSecret as string);
     expect((await post('/v1/auth/token', { grant_type: 'client_credentials', client_id: 'svc-alerter', client_secret: account.body.clientSecret })).status).toBe(200);
     expect((await call('POST', '/v1/admin/service-accounts', steppedToken, { clientId: 'svc-alerter', roles: ['svc-alerter'] })).status).toBe(409);
+
+    // Revoking the admin's sessions ends them at once: their refresh tokens stop working.
+    const session = await openSessionWithRecoveryCode(5);
+    const revoked = await call('POST', `/v1/admin/users/${adminId}/sessions/revoke`, steppedToken);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.sessionsRevoked).toBeGreaterThanOrEqual(1);
+    expect((await post('/v1/auth/refresh', { refreshToken: session.refreshToken })).status).toBe(401);
+    // ...and their access tokens too, before they expire: the admin's own token is refused now.
+    expect(await call('GET', '/v1/admin/users', steppedToken)).toMatchObject({ status: 401, body: { code: 'SESSION_REVOKED' } });
 
     for (const action of ['users.create', 'users.roles.set', 'users.unlock', 'sessions.revoke', 'users.disable', 'service_accounts.create']) {
       await until(`an audited ${action}`, () => audits.find((e) => e.action === action && e.actor.id === adminId));
@@ -405,6 +413,18 @@ async function openSessionWithRecoveryCode(index: number): Promise<{ accessToken
   const verified = keep(await post('/v1/auth/mfa/verify', { mfaToken: login.body.mfaToken, recoveryCode: recoveryCodes[index] }));
   expect(verified.status).toBe(200);
   return verified.body;
+}
+
+/** The session id (sid) an access token names. */
+function sidOf(accessToken: string): string {
+  return JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString('utf8')).sid as string;
+}
+
+/** A live session row for a token the test signs itself (the gateway refuses user tokens of ended sessions). */
+async function liveSession(userId: string): Promise<string> {
+  const id = randomUUID();
+  await pool.query(`insert into auth.sessions (id, user_id, auth_time, amr, expires_at) values ($1, $2, now(), '{pwd,otp}', now() + interval '1 hour')`, [id, userId]);
+  return id;
 }
 
 async function activeKey(): Promise<Pick<SigningKey, 'kid' | 'privateJwk'>> {

@@ -13,6 +13,7 @@ import { otpauthUri } from '../mfa/otpauth-uri';
 import { AUTHENTICATOR_APP_PARAMS, generateTotpSecret, verifyTotp } from '../mfa/totp';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { AuthStore, type UserRow } from '../store/auth.store';
+import { SessionGate } from '../sessions/session-gate';
 import { SigningKeysService } from '../tokens/signing-keys.service';
 import { Challenges, newOpaqueToken, tokenHash } from './challenges';
 import { invalidChallenge, invalidClient, invalidCode, invalidCredentials, invalidGrant, TooManyAttempts } from './auth-errors';
@@ -64,6 +65,7 @@ export class LoginService {
     @Inject(CHALLENGES) private readonly challenges: Challenges,
     @Inject(SEED_CIPHER) private readonly cipher: SeedCipher,
     @Inject(SERVICE_CONFIG) private readonly config: AuthGatewayConfig,
+    private readonly sessions: SessionGate,
   ) {
     // Unknown users cost one Argon2id verification too, against this hash of a random password.
     this.dummyHash = hasher.hash(randomBytes(24).toString('base64'));
@@ -160,7 +162,7 @@ export class LoginService {
     if (user.mfaState !== 'enrolled') throw invalidCode();
     await this.checkTotp(user, code, meta, 'auth.step_up');
     const now = Date.now();
-    const accessToken = await this.accessToken(user.id, 'user', user.roles, Math.floor(now / 1000), ['pwd', 'otp'], this.config.VIGIL_AUTH_ACCESS_TOKEN_TTL, meta, 'step_up');
+    const accessToken = await this.accessToken(user.id, 'user', user.roles, Math.floor(now / 1000), ['pwd', 'otp'], this.config.VIGIL_AUTH_ACCESS_TOKEN_TTL, meta, 'step_up', principal.sessionId);
     return { tokenType: 'Bearer', accessToken, expiresIn: this.ttlSec(this.config.VIGIL_AUTH_ACCESS_TOKEN_TTL) };
   }
 
@@ -196,7 +198,7 @@ export class LoginService {
     const refreshExpiresAt = new Date(Math.min(Date.now() + this.config.VIGIL_AUTH_REFRESH_TOKEN_TTL, session.expiresAt.getTime()));
     // Two requests racing with one token: one rotates, the other is a replay.
     if (!(await this.store.rotateRefresh(hash, { tokenHash: tokenHash(next), expiresAt: refreshExpiresAt }))) return this.replayed(user, session.id, row.generation, actor, meta);
-    const accessToken = await this.accessToken(user.id, 'user', user.roles, Math.floor(session.authTime.getTime() / 1000), session.amr, this.config.VIGIL_AUTH_ACCESS_TOKEN_TTL, meta, 'refresh');
+    const accessToken = await this.accessToken(user.id, 'user', user.roles, Math.floor(session.authTime.getTime() / 1000), session.amr, this.config.VIGIL_AUTH_ACCESS_TOKEN_TTL, meta, 'refresh', session.id);
     await this.audit.audit({ actor, action: 'auth.token.refresh', resource, outcome: 'success', traceId: meta.traceId, details: { generation: row.generation + 1 } });
     return {
       tokenType: 'Bearer',
@@ -213,7 +215,7 @@ export class LoginService {
     const session = row ? await this.store.findSession(row.sessionId) : undefined;
     const user = session ? await this.store.findUser(session.userId) : undefined;
     if (session && user) {
-      const revoked = await this.store.revokeSession(session.id, 'logout');
+      const revoked = await this.sessions.revokeSession(session.id, 'logout');
       await this.audit.audit({ actor: this.actorOf(user, meta), action: 'auth.logout', resource: `session:${session.id}`, outcome: revoked ? 'success' : 'failure', reason: revoked ? undefined : 'session already ended', traceId: meta.traceId });
     } else {
       await this.audit.audit({ actor: { type: 'user', id: 'anonymous', ...(meta.ip ? { ip: meta.ip } : {}) }, action: 'auth.logout', resource: 'auth:logout', outcome: 'failure', reason: 'unknown refresh token', traceId: meta.traceId });
@@ -283,6 +285,7 @@ export class LoginService {
       amr,
       ttlSec: this.ttlSec(ttlMs),
       jti,
+      sessionId,
     });
     await this.audit.audit({
       actor: { type: principalType, id: subject, roles, ...(meta.ip ? { ip: meta.ip } : {}) },
@@ -332,7 +335,7 @@ export class LoginService {
   }
 
   private async replayed(user: UserRow, sessionId: string, generation: number, actor: AuditActor, meta: RequestMeta): Promise<never> {
-    await this.store.revokeSession(sessionId, 'refresh_token_replay');
+    await this.sessions.revokeSession(sessionId, 'refresh_token_replay');
     await this.audit.audit({ actor, action: 'auth.token.refresh', resource: `session:${sessionId}`, outcome: 'failure', reason: 'refresh token reused: session revoked', traceId: meta.traceId, details: { generation } });
     await this.audit.incident('TOKEN_REPLAY', 'CRITICAL', `user:${user.id}`, `A rotated refresh token of session ${sessionId} was presented again; the session and all its refresh tokens are revoked.`, {
       sessionId,

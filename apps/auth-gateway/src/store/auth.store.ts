@@ -195,9 +195,10 @@ export class AuthStore {
     return rowCount === 1;
   }
 
-  async revokeUserSessions(userId: string, reason: string): Promise<number> {
-    const { rowCount } = await this.pool.query(`update auth.sessions set revoked_at = now(), revoked_reason = $2 where user_id = $1 and revoked_at is null`, [userId, reason]);
-    return rowCount ?? 0;
+  /** Ends every live session of the user; the ids of those it ended. */
+  async revokeUserSessions(userId: string, reason: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(`update auth.sessions set revoked_at = now(), revoked_reason = $2 where user_id = $1 and revoked_at is null returning id`, [userId, reason]);
+    return rows.map((r) => r.id);
   }
 
   async listUsers(): Promise<Array<Omit<UserRow, 'passwordHash'>>> {

@@ -8,5 +8,4 @@ export const RBAC_POLICY = Symbol('vigil.auth.RbacPolicy');
 export const AUTH_MODULE_OPTIONS = Symbol('vigil.auth.AuthModuleOptions');
 /** Route metadata key set by @RequirePermission. */
 export const PERMISSION_REQUIREMENT = 'vigil:auth:permission';
-/** The audit action of every guard decision. */
-export const AUTHZ_DECISION_ACTION = 'authz.decision';
+export { AUTHZ_DECISION_ACTION } from '../audit/decision-event';

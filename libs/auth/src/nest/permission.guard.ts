@@ -10,29 +10,18 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AuditActor, AuditEvent, JsonObject } from '@vigil/contracts';
 import type { Request, Response } from 'express';
-import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
-import type { Decision, RbacPolicy } from '../rbac/rbac-policy';
+import { bearerToken, decisionEvent, type AuthzOutcome } from '../audit/decision-event';
+import type { RbacPolicy } from '../rbac/rbac-policy';
 import { AuthError } from '../token/auth-error';
 import type { Principal } from '../token/principal.type';
 import type { TokenVerifier } from '../token/token-verifier';
 import type { AuditSink } from './audit-sink';
-import { AUDIT_SINK, AUTH_MODULE_OPTIONS, AUTHZ_DECISION_ACTION, PERMISSION_REQUIREMENT, RBAC_POLICY, TOKEN_VERIFIER } from './auth.constants';
+import { AUDIT_SINK, AUTH_MODULE_OPTIONS, PERMISSION_REQUIREMENT, RBAC_POLICY, TOKEN_VERIFIER } from './auth.constants';
 import type { AuthModuleOptions } from './auth-module.options';
 import { setPrincipal } from './current-principal.decorator';
 import type { PermissionRequirement } from './require-permission.decorator';
 
-// RFC 6750 b64token after the scheme.
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-const MAX_REASON = 300;
-
-/** What the guard concluded, before it is audited and answered. */
-type Outcome =
-  | { kind: 'allowed'; principal: Principal; decision: Decision }
-  | { kind: 'denied'; principal: Principal; decision: Decision }
-  | { kind: 'unauthenticated'; error: AuthError };
 
 /**
  * Verifies the bearer token, authorizes the route's permission, enforces step-up and
@@ -85,14 +74,12 @@ export class PermissionGuard implements CanActivate {
     throw new ForbiddenException({ error: 'forbidden', message: `your roles do not grant ${decision.permission}`, permission: decision.permission });
   }
 
-  private async decide(req: Request, requirement: PermissionRequirement): Promise<Outcome> {
-    const header = req.headers.authorization;
-    if (header === undefined || header === '') return { kind: 'unauthenticated', error: new AuthError('MISSING_TOKEN', 'no Authorization: Bearer header') };
-    const match = BEARER.exec(header);
-    if (!match) return { kind: 'unauthenticated', error: new AuthError('MALFORMED', 'the Authorization header is not "Bearer <token>"') };
+  private async decide(req: Request, requirement: PermissionRequirement): Promise<AuthzOutcome> {
+    const token = bearerToken(req.headers.authorization);
+    if (token instanceof AuthError) return { kind: 'unauthenticated', error: token };
     let principal: Principal;
     try {
-      principal = await this.verifier.verify(match[1]);
+      principal = await this.verifier.verify(token);
     } catch (error) {
       if (error instanceof AuthError) return { kind: 'unauthenticated', error };
       throw error;
@@ -101,37 +88,16 @@ export class PermissionGuard implements CanActivate {
     return { kind: decision.allowed ? 'allowed' : 'denied', principal, decision };
   }
 
-  private async audit(req: Request, requirement: PermissionRequirement, outcome: Outcome): Promise<void> {
-    const details: JsonObject = { permission: requirement.permission, policyVersion: this.policy.version };
-    let actor: AuditActor;
-    let reason: string;
-    if (outcome.kind === 'unauthenticated') {
-      actor = { type: 'user', id: 'anonymous' };
-      reason = `${outcome.error.code}: ${outcome.error.message}`;
-      details['code'] = outcome.error.code;
-    } else {
-      const { principal, decision } = outcome;
-      actor = { type: principal.type, id: principal.id, roles: [...principal.roles] };
-      reason = decision.reason;
-      if (decision.matchedRule) details['matchedRule'] = { ...decision.matchedRule };
-      if (decision.stepUpRequired) details['stepUpRequired'] = true;
-      if (principal.tokenId) details['tokenId'] = principal.tokenId;
-    }
-    const ip = req.ip ?? req.socket?.remoteAddress;
-    if (ip && isIP(ip)) actor.ip = ip;
-    const event: AuditEvent = {
-      eventId: randomUUID(),
-      ts: new Date().toISOString(),
+  private async audit(req: Request, requirement: PermissionRequirement, outcome: AuthzOutcome): Promise<void> {
+    const event = decisionEvent({
       service: this.options.service,
-      actor,
-      action: AUTHZ_DECISION_ACTION,
+      permission: requirement.permission,
+      policyVersion: this.policy.version,
+      outcome,
       resource: resourceOf(req, requirement),
-      outcome: outcome.kind === 'allowed' ? 'allowed' : 'denied',
-      reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason,
-      details,
-    };
-    const traceId = traceIdOf(req);
-    if (traceId) event.traceId = traceId;
+      ip: req.ip ?? req.socket?.remoteAddress,
+      traceId: traceIdOf(req),
+    });
     try {
       await this.sink.record(event);
     } catch (error) {

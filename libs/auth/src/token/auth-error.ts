@@ -14,6 +14,8 @@ export const AUTH_ERROR_CODES = [
   'WRONG_AUDIENCE',
   'MISSING_CLAIM',
   'KEYS_UNAVAILABLE',
+  // The gateway: the token is valid but its login session has ended (logout, disable, revocation).
+  'SESSION_REVOKED',
 ] as const;
 export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
 

@@ -12,6 +12,8 @@ export interface Principal {
   amr: readonly string[];
   /** The token's `jti`, when it has one: lets audit events and revocation name the token. */
   tokenId?: string;
+  /** The token's `sid`: the login session a user's token belongs to (the gateway refuses it once the session ends). */
+  sessionId?: string;
   /** The token's `exp`, in epoch seconds. */
   expiresAt: number;
 }

@@ -27,6 +27,7 @@ export function principalFromClaims(payload: Uint8Array, rules: ClaimRules): Pri
   const amr = requiredStringArray(claims, 'amr');
   const type = requiredString(claims, 'principal_type');
   const jti = claims['jti'] === undefined ? undefined : requiredString(claims, 'jti');
+  const sid = claims['sid'] === undefined ? undefined : requiredString(claims, 'sid');
   if (!(PRINCIPAL_TYPES as readonly string[]).includes(type)) {
     throw new AuthError('MALFORMED', `claim principal_type must be one of ${PRINCIPAL_TYPES.join(', ')} (got ${JSON.stringify(type)})`);
   }
@@ -40,7 +41,7 @@ export function principalFromClaims(payload: Uint8Array, rules: ClaimRules): Pri
   if (authTime > nowSec + tolerance) throw new AuthError('MALFORMED', `claim auth_time is ${authTime - nowSec} s in the future`);
   if (exp <= nowSec - tolerance) throw new AuthError('TOKEN_EXPIRED', `the token expired ${nowSec - exp} s ago; get a new one`);
 
-  return { type: type as Principal['type'], id: sub, roles, authTime, amr, expiresAt: exp, ...(jti === undefined ? {} : { tokenId: jti }) };
+  return { type: type as Principal['type'], id: sub, roles, authTime, amr, expiresAt: exp, ...(jti === undefined ? {} : { tokenId: jti }), ...(sid === undefined ? {} : { sessionId: sid }) };
 }
 
 type Claims = Record<string, unknown>;

@@ -31,6 +31,8 @@ export interface AccessTokenClaims {
   ttlSec: number;
   /** Token id; default a random UUID. */
   jti?: string;
+  /** The login session (`sid`) of a user's token: lets the gateway refuse it once the session ends. */
+  sessionId?: string;
   /** Epoch milliseconds used as iat/nbf; default now. */
   now?: number;
 }
@@ -40,7 +42,7 @@ export async function issueToken(key: Pick<SigningKey, 'kid' | 'privateJwk'>, cl
   if (!Number.isInteger(claims.ttlSec) || claims.ttlSec <= 0) throw new TypeError(`issueToken ttlSec: must be a positive integer (got ${String(claims.ttlSec)})`);
   const nowSec = Math.floor((claims.now ?? Date.now()) / 1000);
   const privateKey = await importJWK(key.privateJwk, 'EdDSA');
-  return new SignJWT({ roles: [...claims.roles], auth_time: claims.authTime, amr: [...claims.amr], principal_type: claims.principalType })
+  return new SignJWT({ roles: [...claims.roles], auth_time: claims.authTime, amr: [...claims.amr], principal_type: claims.principalType, ...(claims.sessionId ? { sid: claims.sessionId } : {}) })
     .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: ACCESS_TOKEN_TYPE })
     .setIssuer(claims.issuer)
     .setAudience(claims.audience)
