@@ -31,3 +31,7 @@ export { PermissionGuard } from './nest/permission.guard';
 export { RequirePermission } from './nest/require-permission.decorator';
 export type { PermissionRequirement } from './nest/require-permission.decorator';
 export { CurrentPrincipal, principalOf } from './nest/current-principal.decorator';
+
+// A service's own bearer token: client credentials against the gateway, cached, single flight.
+export { ServiceTokenError, ServiceTokenSource } from './client/service-token-source';
+export type { ServiceTokenSourceOptions } from './client/service-token-source';
