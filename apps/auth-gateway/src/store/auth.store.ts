@@ -225,6 +225,12 @@ export class AuthStore {
     await this.pool.query(`insert into auth.service_accounts (client_id, secret_hash, roles) values ($1, $2, $3)`, [account.clientId, account.secretHash, account.roles]);
   }
 
+  /** A new secret (hash) for an existing account; false when there is none with this id. */
+  async setServiceAccountSecret(clientId: string, secretHash: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`update auth.service_accounts set secret_hash = $2 where client_id = $1`, [clientId, secretHash]);
+    return rowCount === 1;
+  }
+
   private transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, fn);
   }
