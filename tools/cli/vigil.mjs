@@ -6,6 +6,7 @@
 //   npx vigil audit verify --key <verifier key> --database <url> | --bundle <file>
 //   npx vigil simulate --minutes <n> --seed <s> [--out <dir>]
 //   npx vigil bootstrap-admin --username <name> [--password-file <file>]   (else the password from stdin)
+//   npx vigil service-accounts [--dir .vigil/keys/service-accounts] [--rotate <service>|all]
 //   npx vigil vault status | list | get | put | rotate | rekey | lease revoke ...   (token: VIGIL_VAULT_TOKEN)
 //
 // The entry is (re)built with `nx run <project>:build` when it is missing or older than the
@@ -20,6 +21,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** command → the project that ships it and its built entry (relative to the workspace root). */
 const COMMANDS = {
   'bootstrap-admin': { project: 'auth-gateway', entry: 'dist/apps/auth-gateway/src/cli/bootstrap-admin.js', about: 'create the first admin (once; password from stdin or --password-file)' },
+  'service-accounts': { project: 'auth-gateway', entry: 'dist/apps/auth-gateway/src/cli/service-accounts.js', about: "create the six services' accounts; secrets once to .vigil/keys/service-accounts (--rotate <service>|all)" },
   audit: { project: 'audit-writer', entry: 'dist/apps/audit-writer/src/cli/vigil-audit.js', about: 'verify, export and key tools of the tamper-evident audit log' },
   vault: { project: 'vault', entry: 'dist/apps/vault/src/cli/vigil-vault.js', about: 'operator commands of the vault: status, list/get/put secrets, rotate, rekey, lease revoke' },
   replay: { project: 'compliance-detector', entry: 'dist/apps/compliance-detector/src/cli/replay.js', about: 'back-test the rules on an NDJSON file of market.orders.v1 events; alerts as JSON lines' },
