@@ -16,6 +16,11 @@ export interface AccessRequest {
   permission: VaultPermission;
   /** The secret path, for the per-service path rule. */
   secretPath?: string;
+  /**
+   * The vault's own rule on top of the RBAC policy: a person reading a secret *value* needs
+   * a fresh MFA check too (services have no MFA; the path rule bounds them).
+   */
+  personNeedsStepUp?: boolean;
 }
 
 /** The caller's request as the policy sees it: its headers (the bearer token) and address. */

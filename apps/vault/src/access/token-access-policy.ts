@@ -33,11 +33,19 @@ export class TokenAccessPolicy extends AccessPolicy {
         ? { allowed: false, actor, status: 401, code: 'step_up_required', reason: `${request.permission} needs a fresh MFA check: verify a one-time code and retry with the new token` }
         : { allowed: false, actor, status: 403, code: 'forbidden', reason: decision.reason };
     }
+    if (request.personNeedsStepUp && principal.type === 'user' && !freshMfa(principal, this.policy.stepUpMaxAgeSec)) {
+      return { allowed: false, actor, status: 401, code: 'step_up_required', reason: `reading a secret value needs a fresh MFA check (within ${this.policy.stepUpMaxAgeSec} s): verify a one-time code and retry with the new token` };
+    }
     if (principal.type === 'service' && request.secretPath !== undefined && !serviceOwnsPath(principal.roles, request.secretPath)) {
       return { allowed: false, actor, status: 403, code: 'forbidden', reason: `service ${principal.id} may use only the secret paths naming its service` };
     }
     return { allowed: true, actor };
   }
+}
+
+// The same test libs/auth applies to its sensitive permissions: an MFA method in amr, authenticated recently enough.
+function freshMfa(principal: Principal, maxAgeSec: number): boolean {
+  return principal.amr.some((m) => m === 'mfa' || m === 'otp') && Math.floor(Date.now() / 1000) - principal.authTime <= maxAgeSec;
 }
 
 function withIp(actor: AuditActor, ip: string | undefined): AuditActor {

@@ -19,6 +19,9 @@ export interface GateRequest {
   resource: string;
   permission: VaultPermission;
   secretPath?: string;
+  personNeedsStepUp?: boolean;
+  /** A verified caller who is this principal passes even without the permission (their own lease). */
+  owner?: { type: string; id: string };
 }
 
 /**
@@ -42,8 +45,10 @@ export class VaultGate {
       throw error;
     }
     const traceId = traceIdOf(req);
-    const decision = await this.policy.check({ authorization: req.headers.authorization, ip: req.ip ?? req.socket?.remoteAddress }, { permission: gate.permission, secretPath: gate.secretPath });
+    const decision = await this.policy.check({ authorization: req.headers.authorization, ip: req.ip ?? req.socket?.remoteAddress }, { permission: gate.permission, secretPath: gate.secretPath, personNeedsStepUp: gate.personNeedsStepUp });
     if (decision.allowed) return { actor: decision.actor, traceId };
+    const verified = decision.code !== 'unauthorized';
+    if (verified && gate.owner && decision.actor.type === gate.owner.type && decision.actor.id === gate.owner.id) return { actor: decision.actor, traceId };
     await this.audit.record({ actor: decision.actor, action: gate.action, resource: gate.resource, outcome: 'denied', reason: decision.reason, traceId, details: { permission: gate.permission } });
     this.metrics.operations.inc({ operation: gate.action, outcome: 'denied' });
     const status = decision.status === 401 ? HttpStatus.UNAUTHORIZED : HttpStatus.FORBIDDEN;

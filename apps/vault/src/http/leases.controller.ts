@@ -35,15 +35,17 @@ export class LeasesController {
 
   @Post('revoke')
   @HttpCode(200)
-  @ApiOperation({ summary: "Revoke a lease: its holder may (e.g. at shutdown); anyone else needs secrets:rotate (step-up). Audited as leases.revoke." })
+  @ApiOperation({ summary: 'Revoke a lease: its holder may (e.g. at shutdown); anyone else needs secrets:rotate (step-up). Audited as leases.revoke.' })
   @ApiBody(LEASE_BODY)
   async revoke(@Req() req: Request, @Body() body: { leaseId?: unknown }) {
     const id = leaseId(body);
-    let caller = await this.gate.enter(req, { action: 'leases.revoke', permission: 'secrets:read', resource: `lease:${id}` });
     const holder = await this.leases.holder(id);
-    if (!holder || holder.actorId !== caller.actor.id || holder.actorType !== caller.actor.type) {
-      caller = await this.gate.enter(req, { action: 'leases.revoke', permission: 'secrets:rotate', resource: holder ? `secret:${holder.path}` : `lease:${id}` });
-    }
+    const caller = await this.gate.enter(req, {
+      action: 'leases.revoke',
+      permission: 'secrets:rotate',
+      resource: holder ? `secret:${holder.path}` : `lease:${id}`,
+      owner: holder && { type: holder.actorType, id: holder.actorId },
+    });
     return this.leases.revoke(caller, id);
   }
 

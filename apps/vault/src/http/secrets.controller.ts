@@ -38,7 +38,7 @@ export class SecretsController {
     const path = secretPath(raw);
     const v = version === undefined ? undefined : positiveInt(version, 'version');
     if (lease !== undefined && !LEASE_ID.test(lease)) throw badRequest('x-vigil-lease', 'must be a lease id (32 hex characters)');
-    const caller = await this.enter(req, 'secrets.read', 'secrets:read', path);
+    const caller = await this.gate.enter(req, { action: 'secrets.read', permission: 'secrets:read', resource: `secret:${path}`, secretPath: path, personNeedsStepUp: true });
     return this.secrets.read(caller, path, v, lease);
   }
 
@@ -84,6 +84,15 @@ export class SecretsController {
     const path = secretPath(raw);
     const caller = await this.enter(req, 'secrets.destroy', 'secrets:delete', path);
     return this.secrets.destroy(caller, path, body?.versions);
+  }
+
+  @Get('list')
+  @ApiOperation({ summary: 'Secret paths and their current versions, optionally at or below a prefix; a service sees only its own. No values. Audited as secrets.list.' })
+  @ApiQuery({ name: 'prefix', required: false, example: 'db' })
+  async list(@Req() req: Request, @Query('prefix') prefix?: string) {
+    const checked = prefix === undefined || prefix === '' ? undefined : secretPath(prefix);
+    const caller = await this.gate.enter(req, { action: 'secrets.list', permission: 'secrets:read', resource: `secret:${checked ?? '*'}` });
+    return this.secrets.list(caller, checked);
   }
 
   @Get('metadata/*path')

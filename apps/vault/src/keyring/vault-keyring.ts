@@ -10,7 +10,7 @@ import { initKeyringOnce, loadKeyring } from './keyring.store';
 import { readMasterKey, type MasterKeySource } from './master-key';
 
 // What the key check value seals: any fixed block works; only its tag matters.
-const KEY_CHECK_PLAINTEXT = Buffer.alloc(32);
+export const KEY_CHECK_PLAINTEXT = Buffer.alloc(32);
 
 export type SealStatus = { sealed: true; reason: string } | { sealed: false; keyringVersion: number };
 
@@ -94,6 +94,14 @@ export class VaultKeyring {
   assertUnsealed(): Extract<SealStatus, { sealed: false }> {
     if (this.status.sealed) throw sealedError(this.status.reason);
     return this.status;
+  }
+
+  /** Takes a keyring key created by a rotation (this object owns it from now on; new data is sealed with the highest version). */
+  adopt(version: number, key: Buffer): void {
+    const status = this.assertUnsealed();
+    this.keys.get(version)?.fill(0);
+    this.keys.set(version, key);
+    this.status = { sealed: false, keyringVersion: Math.max(status.keyringVersion, version) };
   }
 
   /** Wipes the keys from memory (shutdown). */

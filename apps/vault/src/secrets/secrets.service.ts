@@ -2,6 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { JsonObject } from '@vigil/contracts';
 import { PG_POOL, SERVICE_CONFIG } from '@vigil/service';
 import type { Pool, PoolClient } from 'pg';
+import { serviceOwnsPath } from '../access/service-paths';
 import type { Caller } from '../access/vault-gate';
 import { VaultAudit, type VaultAuditRecord } from '../audit/vault-audit';
 import { DecryptionError, gcmOpen, gcmSeal } from '../crypto/aes-gcm';
@@ -132,6 +133,19 @@ export class SecretsService {
   /** Destroy: the ciphertext is wiped for good; the version row stays as a record that it existed. */
   async destroy(caller: Caller, path: string, versions?: number[]): Promise<{ path: string; versions: number[] }> {
     return this.changeVersions(caller, 'secrets.destroy', path, versions, 'ciphertext = null, destroyed_at = now()', 'destroyed_at is null');
+  }
+
+  /** Paths (and current versions) at or below `prefix`; a service sees only its own paths. Never values. */
+  async list(caller: Caller, prefix?: string): Promise<{ paths: Array<{ path: string; currentVersion: number }> }> {
+    return this.audited(caller, 'secrets.list', prefix ?? '*', {}, async (note) => {
+      const { rows } = await this.pool.query<{ path: string; current_version: number }>(
+        "select path, current_version from vault.secrets where current_version > 0 and ($1::text is null or path = $1 or left(path, length($1) + 1) = $1 || '/') order by path limit 10000",
+        [prefix ?? null],
+      );
+      const visible = caller.actor.type === 'service' ? rows.filter((r) => serviceOwnsPath(caller.actor.roles ?? [], r.path)) : rows;
+      note({ count: visible.length });
+      return { paths: visible.map((r) => ({ path: r.path, currentVersion: r.current_version })) };
+    });
   }
 
   async metadata(caller: Caller, path: string): Promise<SecretMetadata> {
