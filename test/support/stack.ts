@@ -4,7 +4,7 @@
 // a running `npm start` on 8080/81xx is left alone).
 import { Admin } from '@platformatic/kafka';
 import { generateNoteKeys } from '@vigil/merkle';
-import { assertInfraUp, createThrowawayDatabase, serviceEnv, testPrefix, type InfraEnv, type ThrowawayDatabase } from '@vigil/testing';
+import { assertInfraUp, createThrowawayDatabase, deleteRedisKeysByPrefix, serviceEnv, testPrefix, type InfraEnv, type ThrowawayDatabase } from '@vigil/testing';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -107,6 +107,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...process.env,
     ...serviceEnv(infra, prefix),
     VIGIL_DATABASE_URL: database?.url,
+    // The detector's Redis state under the run's prefix too, so no other run's instruments are seen.
+    VIGIL_DETECTOR_KEY_PREFIX: `${prefix}det:`,
     VIGIL_VAULT_MASTER_KEY_FILE: keyFile('vault-master.key', randomBytes(32).toString('base64')),
     VIGIL_AUTH_SEED_KEY_FILE: keyFile('auth-seed.key', randomBytes(32).toString('base64')),
     VIGIL_AUDIT_SIGNING_KEY_FILE: keyFile('audit-checkpoint.key', generateNoteKeys('vigil.audit.stack-test').signerKey),
@@ -118,6 +120,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await Promise.all(children.map((child) => child.exited));
     rmSync(keysDir, { recursive: true, force: true });
     await database?.drop();
+    await deleteRedisKeysByPrefix(`${prefix}det:`, infra.redisUrl);
     const admin = new Admin({ clientId: `${prefix}cleanup`, bootstrapBrokers: infra.kafkaBrokers });
     try {
       const ours = (await admin.listTopics()).filter((name) => name.startsWith(prefix));
