@@ -40,10 +40,19 @@ export class AlerterConsumer implements OnApplicationBootstrap {
     void this.topics.ready.then(() => this.start());
   }
 
+  /**
+   * Under a topic prefix (tests), the group is prefixed too: two alerters on different prefixes
+   * in one consumer group would split each other's partitions, and each would miss alerts of
+   * its own topics. Without a prefix (production) it is `vigil.alerter`.
+   */
+  private get groupId(): string {
+    return `${this.kafka.topicPrefix ?? ''}${ALERTER_CONSUMER_GROUP}`;
+  }
+
   private createRunner(): ConsumerRunner<ComplianceAlert | SecurityIncident> {
     return createConsumerRunner<ComplianceAlert | SecurityIncident>({
       ...this.kafka,
-      groupId: ALERTER_CONSUMER_GROUP,
+      groupId: this.groupId,
       contracts: [complianceAlertsContract, securityIncidentsContract] as never,
       logger: this.logger,
       metrics: this.metrics,
@@ -65,7 +74,7 @@ export class AlerterConsumer implements OnApplicationBootstrap {
         return;
       } catch (error) {
         if (this.shutdown.isShuttingDown) return;
-        this.logger.warn({ err: error, groupId: ALERTER_CONSUMER_GROUP, retryInMs: delay }, 'alerter consumer could not start, retrying');
+        this.logger.warn({ err: error, groupId: this.groupId, retryInMs: delay }, 'alerter consumer could not start, retrying');
         await this.runner.stop().catch(() => undefined);
         this.runner = this.createRunner();
         await new Promise((resolve) => setTimeout(resolve, delay).unref());

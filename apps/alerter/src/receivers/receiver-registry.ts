@@ -1,6 +1,7 @@
 import type { ReceiverConfig } from '../routing/routing.schema';
 import { Routing } from '../routing/routing';
 import { alertmanagerReceiver } from './alertmanager.receiver';
+import { emailReceiver } from './email.receiver';
 import { pagerdutyReceiver } from './pagerduty.receiver';
 import type { Receiver } from './receiver';
 import { slackReceiver } from './slack.receiver';
@@ -14,6 +15,7 @@ const FACTORIES: { [T in ReceiverConfig['type']]: Factory<T> } = {
   alertmanager: alertmanagerReceiver,
   pagerduty: pagerdutyReceiver,
   slack: slackReceiver,
+  email: emailReceiver,
 };
 
 /** Every receiver of the routing file, built at start-up (a missing secret stops it, named). */

@@ -19,6 +19,21 @@ const receiverSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alertmanager'), url }).strict(),
   z.object({ type: z.literal('pagerduty'), url: url.default('https://events.pagerduty.com/v2/enqueue'), routingKey: secretRefSchema }).strict(),
   z.object({ type: z.literal('slack'), webhookUrl: secretRefSchema }).strict(),
+  z
+    .object({
+      type: z.literal('email'),
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(587),
+      // true: TLS from the first byte (port 465); false: STARTTLS when the server offers it, required with requireTls.
+      secure: z.boolean().default(false),
+      requireTls: z.boolean().default(false),
+      from: z.string().email(),
+      to: z.array(z.string().email()).min(1),
+      username: secretRefSchema.optional(),
+      password: secretRefSchema.optional(),
+    })
+    .strict()
+    .refine((email) => !email.username === !email.password, { message: 'username and password go together', path: ['password'] }),
 ]);
 export type ReceiverConfig = z.infer<typeof receiverSchema>;
 

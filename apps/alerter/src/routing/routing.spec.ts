@@ -35,10 +35,17 @@ describe('Routing', () => {
     const bad = `
 receivers:
   hook: { type: webhook, url: not-a-url, secret: { env: X } }
-  x: { type: email }
+  x: { type: fax }
+  mail: { type: email, host: smtp.example, from: not-an-address, to: [], username: { env: SMTP_USER } }
 routes: [{ match: {}, receivers: [nope] }]
 escalations: [{ match: {}, steps: [{ delay: soon, targets: [hook] }] }]
 `;
-    expect(() => Routing.fromYaml(bad, 'routing.yaml')).toThrow(/routing\.yaml: invalid routing file: .*receivers\.hook\.url: .*receivers\.x\.type: .*escalations\.0\.steps\.0\.delay: must be a duration/);
+    expect(() => Routing.fromYaml(bad, 'routing.yaml')).toThrow(/routing\.yaml: invalid routing file: .*receivers\.hook\.url: .*receivers\.x\.type: .*receivers\.mail\.from: .*receivers\.mail\.to: .*escalations\.0\.steps\.0\.delay: must be a duration/);
+  });
+
+  it('takes an email receiver with defaults, and refuses a username without a password', () => {
+    const mail = Routing.fromYaml(`receivers:\n  mail: { type: email, host: smtp.example, from: alerts@vigil.example, to: [oncall@desk.example] }\n`);
+    expect(mail.config.receivers.mail).toEqual({ type: 'email', host: 'smtp.example', port: 587, secure: false, requireTls: false, from: 'alerts@vigil.example', to: ['oncall@desk.example'] });
+    expect(() => Routing.fromYaml(`receivers:\n  mail: { type: email, host: h, from: a@b.example, to: [c@d.example], username: { env: U } }\n`)).toThrow(/receivers\.mail\.password: username and password go together/);
   });
 });
