@@ -295,7 +295,8 @@ const balancedClose: Script = (sim, inst, closeMs, label) => {
     sim.scheduler.at(t, () => {
       if (!sim.open(inst)) return;
       if (buy) {
-        pending = Math.min(500, inst.book.depth('SELL', 2).reduce((s, l) => s + l.quantity, 0), inst.book.depth('BUY', 2).reduce((s, l) => s + l.quantity, 0));
+        // At most what the best level on either side holds: it trades at one price each time, never sweeping the book.
+        pending = Math.min(500, inst.book.depth('SELL', 1)[0]?.quantity ?? 0, inst.book.depth('BUY', 1)[0]?.quantity ?? 0);
         if (pending > 0) inst.book.market(account, 'BUY', pending);
       } else if (pending > 0) {
         inst.book.market(account, 'SELL', pending);
