@@ -40,7 +40,9 @@ export class ComplianceDetectorConsumer implements OnApplicationBootstrap {
   ) {
     this.runner = createConsumerRunner<MarketOrderEvent>({
       ...kafka,
-      groupId: COMPLIANCE_DETECTOR_CONSUMER_GROUP,
+      // Prefixed like its topics: detectors of different prefixes (tests, replays side by side) in one
+      // group would split each other's partitions and never see part of their own. No prefix: vigil.compliance-detector.
+      groupId: `${kafka.topicPrefix ?? ''}${COMPLIANCE_DETECTOR_CONSUMER_GROUP}`,
       contracts: [marketOrdersContract],
       logger,
       metrics,
