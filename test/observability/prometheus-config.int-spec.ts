@@ -84,4 +84,9 @@ describe('deploy/alertmanager', () => {
       expect({ severity, code, receivers: stdout.trim() }).toEqual({ severity, code: 0, receivers: 'vigil-alerter' });
     }
   });
+
+  it("never routes the alerter's own incidents (label incident) back to the alerter", async () => {
+    const { code, stdout } = await runTool(findTool('amtool'), ['config', 'routes', 'test', '--config.file=deploy/alertmanager/alertmanager.yml', 'incident=inc-1', 'severity=CRITICAL', 'alertname=WASH_TRADE']);
+    expect({ code, receivers: stdout.trim() }).toEqual({ code: 0, receivers: 'discard' });
+  });
 });
