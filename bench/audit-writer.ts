@@ -3,6 +3,7 @@
  *   1. entries/s from Kafka into the Merkle log (consumer runner → LogAppender: leaves, node
  *      hashes, offsets and a signed checkpoint per partition per batch, one transaction each),
  *      timed from the first batch to the last;
+ *   1b. the same consumer runner with a handler that does nothing: the ceiling Kafka sets;
  *   2. the same appender fed from memory (no Kafka), to separate the two costs;
  *   3. plain `COPY` (psql \copy) of the same entry rows into an unpartitioned table of the same
  *      shape — the ratio writer/COPY is the figure the issue asks for (aim ≥ 0.5);
@@ -73,36 +74,47 @@ async function main() {
     console.log(`produced ${EVENTS} audit events to ${prefix}audit.events.v1 (6 partitions)`);
 
     const appender = new LogAppender({ pool, signer: key.signer, groupId: 'bench', topicPrefix: prefix, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
-    let handled = 0;
-    let first = 0;
-    let batches = 0;
-    let checkpoints = 0;
-    let resolveDone!: () => void;
-    const done = new Promise<void>((resolve) => (resolveDone = resolve));
-    const runner = createConsumerRunner<AuditEvent>({
-      ...kafka,
-      groupId: `${prefix}bench`,
-      contracts: [auditEventsContract],
-      logger: silentLogger,
-      maxBatchMessages: BATCH,
-      maxInFlightMessages: BATCH * 4,
-      maxBatchBytes: 64 * 1024 * 1024,
-      maxInFlightBytes: 256 * 1024 * 1024,
-      handler: async (messages) => {
-        if (!first) first = performance.now();
-        checkpoints += (await appender.append(messages)).length;
-        batches++;
-        handled += messages.length;
-        if (handled >= EVENTS) resolveDone();
-      },
-    });
-    await runner.start();
-    await done;
-    const kafkaSeconds = (performance.now() - first) / 1000;
-    await runner.stop();
+    // The same runner settings twice: into the log, then (another group) with a handler that does
+    // nothing — the consume-and-validate ceiling the log's rate is bounded by.
+    const consume = async (group: string, handle: (messages: SourceRecord[]) => Promise<number>) => {
+      let handled = 0;
+      let first = 0;
+      let batches = 0;
+      let checkpoints = 0;
+      let resolveDone!: () => void;
+      const done = new Promise<void>((resolve) => (resolveDone = resolve));
+      const runner = createConsumerRunner<AuditEvent>({
+        ...kafka,
+        groupId: `${prefix}${group}`,
+        contracts: [auditEventsContract],
+        logger: silentLogger,
+        maxBatchMessages: BATCH,
+        maxInFlightMessages: BATCH * 4,
+        maxBatchBytes: 64 * 1024 * 1024,
+        maxInFlightBytes: 256 * 1024 * 1024,
+        handler: async (messages) => {
+          if (!first) first = performance.now();
+          checkpoints += await handle(messages);
+          batches++;
+          handled += messages.length;
+          if (handled >= EVENTS) resolveDone();
+        },
+      });
+      await runner.start();
+      await done;
+      const seconds = (performance.now() - first) / 1000;
+      await runner.stop();
+      return { seconds, batches, checkpoints };
+    };
+    const toLog = await consume('bench', async (messages) => (await appender.append(messages)).length);
+    const kafkaSeconds = toLog.seconds;
     const kafkaRate = EVENTS / kafkaSeconds;
-    results['kafkaToLog'] = { entries: EVENTS, seconds: round(kafkaSeconds, 2), entriesPerSecond: round(kafkaRate), batches, checkpoints };
-    console.log(`kafka → log: ${round(kafkaRate)} entries/s (${batches} batches, ${checkpoints} checkpoints, ${round(kafkaSeconds, 2)} s)`);
+    results['kafkaToLog'] = { entries: EVENTS, seconds: round(kafkaSeconds, 2), entriesPerSecond: round(kafkaRate), batches: toLog.batches, checkpoints: toLog.checkpoints };
+    console.log(`kafka → log: ${round(kafkaRate)} entries/s (${toLog.batches} batches, ${toLog.checkpoints} checkpoints, ${round(kafkaSeconds, 2)} s)`);
+    const only = await consume('bench-consume-only', async () => 0);
+    const consumeRate = EVENTS / only.seconds;
+    results['kafkaConsumeOnly'] = { events: EVENTS, seconds: round(only.seconds, 2), eventsPerSecond: round(consumeRate), batches: only.batches, note: 'same runner settings, handler does nothing: fetch, decode, contract validation, commits' };
+    console.log(`kafka consume only (no log): ${round(consumeRate)} events/s → log/consume-only ${round(kafkaRate / consumeRate, 3)}`);
 
     // 2. The appender alone, from memory, into a second set of logs (another topic name).
     const records: SourceRecord[] = events.map((value, i) => ({ topic: 'mem.audit.events.v1', partition: i % 6, offset: BigInt(Math.floor(i / 6)), value }));
@@ -122,7 +134,9 @@ async function main() {
     const copyRate = EVENTS / copySeconds;
     results['plainCopy'] = { entries: EVENTS, seconds: round(copySeconds, 2), entriesPerSecond: round(copyRate), note: 'psql \\copy into an unpartitioned table with the same columns, keys and indexes; includes psql start-up' };
     results['ratioKafkaToLogVsCopy'] = round(kafkaRate / copyRate, 3);
-    console.log(`plain COPY: ${round(copyRate)} rows/s → ratio ${round(kafkaRate / copyRate, 3)}`);
+    results['ratioMemoryToLogVsCopy'] = round(EVENTS / memSeconds / copyRate, 3);
+    results['ratioConsumeOnlyVsCopy'] = round(consumeRate / copyRate, 3);
+    console.log(`plain COPY: ${round(copyRate)} rows/s → ratio kafka → log ${round(kafkaRate / copyRate, 3)}, memory → log ${round(EVENTS / memSeconds / copyRate, 3)}, consume only ${round(consumeRate / copyRate, 3)}`);
 
     // 4. Offline verification of everything written (2 × EVENTS entries).
     const verifyStarted = performance.now();

@@ -12,8 +12,10 @@ export const auditWriterConfig = baseServiceConfig('audit-writer', 8104).extend(
   VIGIL_AUDIT_ORIGIN_PREFIX: env.string().default(DEFAULT_ORIGIN_PREFIX),
   // Batch transactions run as this role (SET LOCAL ROLE), which can only append; empty: the connection's user.
   VIGIL_AUDIT_DB_ROLE: z.string().regex(/^([a-z_][a-z0-9_]{0,62})?$/, 'a lower-case SQL role name, or empty for the connection user').default('vigil_audit_writer'),
-  VIGIL_AUDIT_MAX_BATCH_MESSAGES: env.int({ min: 1, max: 100_000 }).default(500),
-  VIGIL_AUDIT_MAX_BATCH_BYTES: env.int({ min: 1024, max: 256 * 1024 * 1024 }).default(4 * 1024 * 1024),
+  // Large by default: a batch costs a transaction, a signature and a Kafka commit whatever its size
+  // (bench/audit-writer.ts); the runner fetches up to four batches ahead.
+  VIGIL_AUDIT_MAX_BATCH_MESSAGES: env.int({ min: 1, max: 100_000 }).default(5000),
+  VIGIL_AUDIT_MAX_BATCH_BYTES: env.int({ min: 1024, max: 256 * 1024 * 1024 }).default(16 * 1024 * 1024),
   // How long a fetch waits for records before a smaller batch goes ahead: the time bound of a batch.
   VIGIL_AUDIT_MAX_WAIT: env.duration().default(500),
   // The gateway's access tokens: who issues them, for whom, where its public keys are.

@@ -54,6 +54,9 @@ export class AuditWriterConsumer implements OnApplicationBootstrap {
       metrics,
       maxBatchMessages: config.VIGIL_AUDIT_MAX_BATCH_MESSAGES,
       maxBatchBytes: config.VIGIL_AUDIT_MAX_BATCH_BYTES,
+      // Fetching goes on while a batch is in Postgres, so the next one is waiting when it commits.
+      maxInFlightMessages: config.VIGIL_AUDIT_MAX_BATCH_MESSAGES * 4,
+      maxInFlightBytes: config.VIGIL_AUDIT_MAX_BATCH_BYTES * 4,
       maxWaitMs: config.VIGIL_AUDIT_MAX_WAIT,
       handler: async (messages) => {
         try {

@@ -10,51 +10,74 @@
  * one encoding we promise never to change. Unlike JSON.stringify we refuse instead of
  * silently dropping or nulling values (undefined, NaN, functions, bigints, lone
  * surrogates), so a value that cannot be canonicalised never reaches the log.
+ *
+ * It runs once per appended entry, so it is written for speed (the writer's hottest code):
+ * one string built by concatenation, member names quoted once and remembered, and
+ * String#isWellFormed instead of a regular expression for the surrogate check.
  */
 export function canonicalJson(value: unknown): string {
   return encode(value, []);
 }
 
-// With the u flag a valid surrogate pair is one code point; only a lone surrogate is category Cs.
-const LONE_SURROGATE = /\p{Cs}/u;
+/** JSON.stringify of a string, refusing lone surrogates (`path` only names it in the error). */
+export function canonicalString(value: string, path: ReadonlyArray<string | number> = []): string {
+  if (!value.isWellFormed()) throw new TypeError(`canonical JSON: ${where(path)} holds a lone UTF-16 surrogate; JCS needs well-formed Unicode`);
+  return JSON.stringify(value);
+}
+
+// Contract values reuse a small set of member names; quoting each once saves a JSON.stringify
+// per member. Bounded so that free-form maps with ever-new keys cannot grow it without end.
+const quotedNames = new Map<string, string>();
+const QUOTED_NAMES_MAX = 4096;
+
+function quotedName(name: string, path: ReadonlyArray<string | number>): string {
+  let quoted = quotedNames.get(name);
+  if (quoted === undefined) {
+    quoted = canonicalString(name, path);
+    if (quotedNames.size < QUOTED_NAMES_MAX) quotedNames.set(name, quoted);
+  }
+  return quoted;
+}
 
 // `path` is a stack of member names and indices, joined only for an error message: building a
 // path string for every value would cost more than the encoding itself.
 function encode(value: unknown, path: Array<string | number>): string {
-  if (value === null) return 'null';
   switch (typeof value) {
-    case 'boolean':
-      return value ? 'true' : 'false';
+    case 'string':
+      return canonicalString(value, path);
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`canonical JSON: ${where(path)} is ${value}; only finite numbers have a JSON form`);
       return JSON.stringify(value);
-    case 'string':
-      if (LONE_SURROGATE.test(value)) throw new TypeError(`canonical JSON: ${where(path)} holds a lone UTF-16 surrogate; JCS needs well-formed Unicode`);
-      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
     case 'object': {
+      if (value === null) return 'null';
       if (Array.isArray(value)) {
-        const items: string[] = [];
+        let out = '[';
         for (let i = 0; i < value.length; i++) {
           path.push(i);
-          items.push(encode(value[i], path));
+          out += (i === 0 ? '' : ',') + encode(value[i], path);
           path.pop();
         }
-        return `[${items.join(',')}]`;
+        return `${out}]`;
       }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) throw new TypeError(`canonical JSON: ${where(path)} is a ${proto?.constructor?.name ?? 'non-plain object'}, not a plain object`);
       const record = value as Record<string, unknown>;
       const keys = Object.keys(record).sort();
-      let out = '';
-      for (const key of keys) {
+      let out = '{';
+      let first = true;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
         const member = record[key];
         if (member === undefined) continue;
         path.push(key);
         const encoded = encode(member, path);
         path.pop();
-        out += `${out ? ',' : ''}${encode(key, path)}:${encoded}`;
+        out += `${first ? '' : ','}${quotedName(key, path)}:${encoded}`;
+        first = false;
       }
-      return `{${out}}`;
+      return `${out}}`;
     }
     default:
       throw new TypeError(`canonical JSON: ${where(path)} is a ${typeof value}, which JSON cannot hold`);

@@ -1,10 +1,14 @@
-import { CompactRange, leafHash, signCheckpoint, verifyCheckpoint, type NoteSigner } from '@vigil/merkle';
+import { CompactRange, signCheckpoint, verifyCheckpoint, type NodeId, type NoteSigner } from '@vigil/merkle';
 import type { Pool, PoolClient } from 'pg';
-import { encodeLeaf } from './leaf-encoding';
+import { from as copyFrom } from 'pg-copy-streams';
+import { ENTRY_COPY_SQL, EntryRows } from './entry-rows';
 import { logIdOf, originOf } from './log-id';
 import { LogIntegrityError } from '../verify/integrity-incident';
 import { isStoredLevel } from './node-strata';
 import { loadNodes, MissingNodeError } from './postgres-node-source';
+
+/** Entries encoded between two writes to the COPY stream (~250 KB of typical events). */
+const ROWS_PER_CHUNK = 500;
 
 /** One record to append, as the consumer hands it over (any contract value with an eventId). */
 export interface SourceRecord {
@@ -82,25 +86,23 @@ export class LogAppender {
     const client = await this.options.pool.connect();
     // A connection lost while checked out (Postgres restarting) emits 'error' on the client; the
     // query in flight rejects anyway, so listening here keeps it from ending the process.
-    let lost: Error | undefined;
-    const onError = (error: Error) => (lost = error);
+    const onError = () => undefined;
     client.on('error', onError);
     try {
-      await client.query('begin');
-      if (this.options.role) await client.query(`set local role ${this.options.role}`);
+      await client.query(this.options.role ? `begin; set local role ${this.options.role}` : 'begin');
       const checkpoint = await this.appendInTransaction(client, { logId, baseTopic, topic, partition, records });
       await client.query('commit');
+      client.off('error', onError);
+      client.release();
       return checkpoint;
     } catch (error) {
       // The in-memory range may be ahead of what committed: rebuild it next time.
       this.ranges.delete(logId);
-      await client.query('rollback').catch(() => undefined);
-      lost ??= error instanceof Error ? error : undefined;
-      throw error;
-    } finally {
       client.off('error', onError);
-      // A client that failed is destroyed rather than returned to the pool.
-      client.release(lost);
+      // The connection is closed rather than rolled back and reused: a COPY may still be open on
+      // it (a ROLLBACK would queue behind it), and closing aborts the transaction just as well.
+      client.release(error instanceof Error ? error : new Error(String(error)));
+      throw error;
     }
   }
 
@@ -109,15 +111,22 @@ export class LogAppender {
     { logId, baseTopic, topic, partition, records }: { logId: string; baseTopic: string; topic: string; partition: number; records: SourceRecord[] },
   ): Promise<CommittedCheckpoint | undefined> {
     const { groupId, originPrefix, signer } = this.options;
-    await client.query('insert into audit.logs (log_id, origin) values ($1, $2) on conflict (log_id) do nothing', [logId, originOf(originPrefix, logId)]);
-    const log = await client.query<{ tree_size: string; origin: string }>('select tree_size, origin from audit.logs where log_id = $1 for update', [logId]);
+    // One round trip in the usual case: the log row locked, with the stored offset beside it.
+    const lockLog = () =>
+      client.query<{ tree_size: string; origin: string; next_offset: string | null }>(
+        `select l.tree_size, l.origin, o.next_offset from audit.logs l
+           left join audit.consumer_offsets o on o.group_id = $2 and o.topic = $3 and o.partition = $4
+          where l.log_id = $1 for update of l`,
+        [logId, groupId, topic, partition],
+      );
+    let log = await lockLog();
+    if (log.rows.length === 0) {
+      await client.query('insert into audit.logs (log_id, origin) values ($1, $2) on conflict (log_id) do nothing', [logId, originOf(originPrefix, logId)]);
+      log = await lockLog();
+    }
     const treeSize = Number(log.rows[0]!.tree_size);
     const origin = log.rows[0]!.origin;
-    const stored = await client.query<{ next_offset: string }>(
-      'select next_offset from audit.consumer_offsets where group_id = $1 and topic = $2 and partition = $3',
-      [groupId, topic, partition],
-    );
-    const nextOffset = stored.rows.length ? BigInt(stored.rows[0]!.next_offset) : 0n;
+    const nextOffset = log.rows[0]!.next_offset === null ? 0n : BigInt(log.rows[0]!.next_offset);
     const fresh = records.filter((record) => record.offset >= nextOffset);
     if (fresh.length === 0) return undefined;
 
@@ -129,66 +138,63 @@ export class LogAppender {
     }
 
     const arrivedAt = this.now();
-    const arrivedAtText = arrivedAt.toISOString();
-    const seqs: number[] = [];
-    const leafHashes: Buffer[] = [];
-    const entries: Buffer[] = [];
-    const offsets: string[] = [];
-    const eventIds: string[] = [];
     const nodeLevels: number[] = [];
     const nodeIdx: number[] = [];
     const nodeHashes: Buffer[] = [];
-    for (const record of fresh) {
-      const seq = range.size;
-      const entry = encodeLeaf({ log: logId, seq, arrivedAt: arrivedAtText, source: { topic: baseTopic, partition, offset: Number(record.offset) }, event: record.value });
-      const hash = leafHash(entry);
-      range.append(hash, (id, nodeHash) => {
-        // Level 0 is the leaf hash, stored with the entry; only every NODE_STRIDE-th level above it is kept.
-        if (id.level === 0 || !isStoredLevel(id.level)) return;
-        nodeLevels.push(id.level);
-        nodeIdx.push(id.index);
-        nodeHashes.push(nodeHash);
-      });
-      seqs.push(seq);
-      leafHashes.push(hash);
-      entries.push(entry);
-      offsets.push(record.offset.toString());
-      eventIds.push(record.value.eventId);
+    const storeNode = (id: NodeId, nodeHash: Buffer) => {
+      // Level 0 is the leaf hash, stored with the entry; only every NODE_STRIDE-th level above it is kept.
+      if (id.level === 0 || !isStoredLevel(id.level)) return;
+      nodeLevels.push(id.level);
+      nodeIdx.push(id.index);
+      nodeHashes.push(nodeHash);
+    };
+    // The entries stream to Postgres (binary COPY) in chunks while later ones are still being
+    // encoded and hashed, so the server's work on one chunk overlaps ours on the next.
+    const rows = new EntryRows({ logId, topic: baseTopic, partition, arrivedAt });
+    const copy = client.query(copyFrom(ENTRY_COPY_SQL));
+    const copied = new Promise<void>((resolve, reject) => {
+      copy.once('finish', resolve);
+      copy.once('error', reject);
+    });
+    copied.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
+    try {
+      for (let i = 0; i < fresh.length; i++) {
+        const record = fresh[i]!;
+        range.append(rows.add(range.size, record.offset, record.value.eventId, record.value), storeNode);
+        if ((i + 1) % ROWS_PER_CHUNK === 0) {
+          copy.write(rows.take());
+          // Lets the socket take the chunk (and the COPY start) before the next one is encoded.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
+    } catch (error) {
+      copy.destroy(error instanceof Error ? error : new Error(String(error)));
+      throw error;
     }
-    // The leaf bytes and hashes travel as two bytea parameters cut apart in SQL: about twice as
-    // fast as bytea[] arrays, whose text form the client builds and the server parses per element.
-    const starts: number[] = [];
-    let at = 1;
-    for (const entry of entries) {
-      starts.push(at);
-      at += entry.length;
-    }
-    await client.query(
-      `insert into audit.entries (log_id, seq, leaf_hash, entry, arrived_at, source_offset, event_id)
-       select $1, s, substring($3::bytea from (k::int - 1) * 32 + 1 for 32), substring($4::bytea from b for n), $5, o, id
-         from unnest($2::bigint[], $6::int[], $7::int[], $8::bigint[], $9::text[]) with ordinality as t(s, b, n, o, id, k)`,
-      [logId, seqs, Buffer.concat(leafHashes), Buffer.concat(entries), arrivedAt, starts, entries.map((e) => e.length), offsets, eventIds],
-    );
-    await client.query(
-      `insert into audit.nodes (log_id, level, idx, hash) select $1, l, i, h from unnest($2::smallint[], $3::bigint[], $4::bytea[]) as t(l, i, h)`,
-      [logId, nodeLevels, nodeIdx, nodeHashes],
-    );
+    const tail = rows.take();
+    if (tail) copy.write(tail);
+    copy.end(EntryRows.trailer);
+
     const newOffset = (fresh[fresh.length - 1]!.offset + 1n).toString();
-    await client.query(
-      `insert into audit.consumer_offsets (group_id, topic, partition, log_id, next_offset) values ($1, $2, $3, $4, $5)
-       on conflict (group_id, topic, partition) do update set next_offset = excluded.next_offset`,
-      [groupId, topic, partition, logId, newOffset],
-    );
-    await client.query('update audit.logs set tree_size = $2 where log_id = $1', [logId, range.size]);
     const rootHash = range.rootHash();
     const note = signCheckpoint({ origin, size: range.size, rootHash }, [signer]);
-    await client.query('insert into audit.checkpoints (log_id, tree_size, root_hash, note, created_at) values ($1, $2, $3, $4, $5)', [
-      logId,
-      range.size,
-      rootHash,
-      note,
-      arrivedAt,
-    ]);
+    // Everything else in one statement, queued behind the COPY: the node hashes, the consumed
+    // offset, the log's new size and the signed checkpoint.
+    const rest = client.query(
+      `with nodes as (
+         insert into audit.nodes (log_id, level, idx, hash)
+         select $1, l, i, substring($4::bytea from (k::int - 1) * 32 + 1 for 32)
+           from unnest($2::smallint[], $3::bigint[]) with ordinality as t(l, i, k)
+       ), offsets as (
+         insert into audit.consumer_offsets (group_id, topic, partition, log_id, next_offset) values ($5, $6, $7, $1, $8)
+         on conflict (group_id, topic, partition) do update set next_offset = excluded.next_offset
+       ), grown as (
+         update audit.logs set tree_size = $9 where log_id = $1
+       )
+       insert into audit.checkpoints (log_id, tree_size, root_hash, note, created_at) values ($1, $9, $10, $11, $12)`,
+      [logId, nodeLevels, nodeIdx, Buffer.concat(nodeHashes), groupId, topic, partition, newOffset, range.size, rootHash, note, arrivedAt],
+    );
+    await Promise.all([copied, rest]);
     this.ranges.set(logId, range);
     return { logId, origin, treeSize: range.size, rootHash, note, createdAt: arrivedAt };
   }

@@ -32,7 +32,7 @@ describe('audit Merkle log in Postgres', () => {
 
   beforeAll(async () => {
     db = await createThrowawayDatabase();
-    expect(await migrateAudit(db.url)).toEqual(['0001_merkle_log.sql', '0002_global_log.sql']);
+    expect(await migrateAudit(db.url)).toEqual(['0001_merkle_log.sql', '0002_global_log.sql', '0003_entries_without_foreign_key.sql']);
     pool = new Pool({ connectionString: db.url, max: 4 });
     appender = new LogAppender({ pool, signer: key.signer, groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
   });
@@ -166,6 +166,11 @@ describe('audit Merkle log in Postgres', () => {
       expect(await tampered(copy(40), `delete from audit.entries where log_id = '${LOG}' and seq = 40`)).toEqual([
         expect.stringMatching(/^log audit\.events\.v1-0, entry 40: .*(holds the leaf of|not covered)/),
       ]);
+    });
+
+    it('names entries of a log that audit.logs does not list', async () => {
+      const copy = `insert into audit.entries select 'audit.events.v1-77', seq, leaf_hash, entry, arrived_at, source_offset, event_id from audit.entries where log_id = '${LOG}' and seq between 2 and 4`;
+      expect(await tampered(copy, "delete from audit.entries where log_id = 'audit.events.v1-77'")).toEqual(['log audit.events.v1-77, log: 3 entries (from seq 2) of a log that audit.logs does not list']);
     });
 
     it('names a changed node hash (proofs are served from them)', async () => {
