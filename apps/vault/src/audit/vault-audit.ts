@@ -7,6 +7,7 @@ import type { VaultConfig } from '../vault.config';
 import { auditUnavailable } from '../vault.errors';
 import { VaultMetrics } from '../vault.metrics';
 import { DenialWindow } from './denial-window';
+import { GroupSender } from './group-sender';
 
 export interface VaultAuditRecord {
   actor: AuditActor;
@@ -32,6 +33,7 @@ export class VaultAudit {
   private readonly logger = new Logger('VaultAudit');
   private readonly denials: DenialWindow;
   private readonly timeoutMs: number;
+  private readonly events: GroupSender<AuditEvent>;
 
   constructor(
     private readonly producer: EventProducer,
@@ -40,14 +42,15 @@ export class VaultAudit {
   ) {
     this.denials = new DenialWindow(config.VIGIL_VAULT_DENIAL_THRESHOLD, config.VIGIL_VAULT_DENIAL_WINDOW);
     this.timeoutMs = config.VIGIL_VAULT_AUDIT_TIMEOUT;
+    this.events = new GroupSender((events) => this.producer.send(auditEventsContract, events, { timeoutMs: this.timeoutMs }));
   }
 
   /** Produces the event; throws the 503 audit_unavailable error if Kafka does not take it. */
   async record(record: VaultAuditRecord): Promise<void> {
     const event: AuditEvent = { eventId: randomUUID(), ts: new Date().toISOString(), service: 'vault', ...withoutUndefined(record) };
     try {
-      // The producer retries an unreachable broker for a long time; an operation waits at most timeoutMs for its audit.
-      await this.producer.send(auditEventsContract, [event], { timeoutMs: this.timeoutMs });
+      // Grouped with concurrent operations' events; each send waits at most timeoutMs for the acknowledgement.
+      await this.events.send(event);
     } catch (error) {
       this.metrics.auditFailures.inc();
       this.logger.error(`audit event ${record.action} ${record.resource} could not be produced (${describe(error)}); refusing the operation (fail closed)`);

@@ -69,11 +69,16 @@ export class SecretsService {
   async read(caller: Caller, path: string, version?: number, leaseId?: string): Promise<{ path: string; version: number; createdAt: string; data: SecretData; lease: LeaseView }> {
     return this.audited(caller, 'secrets.read', path, version === undefined ? {} : { version }, async (note) => {
       const presented = leaseId === undefined ? undefined : await this.leases.check(caller, leaseId, path);
-      const head = await this.pool.query<{ current_version: number }>('select current_version from vault.secrets where path = $1', [path]);
-      if (!head.rows[0] || head.rows[0].current_version === 0) throw notFound(`secret ${path}`);
-      const wanted = version ?? head.rows[0].current_version;
-      const { rows } = await this.pool.query<VersionRow>('select * from vault.secret_versions where path = $1 and version = $2', [path, wanted]);
-      const row = rows[0];
+      // One round trip: the head and the wanted version (default the current one).
+      const { rows } = await this.pool.query<VersionRow & { current_version: number; wanted: number }>(
+        `select s.current_version, coalesce($2::int, s.current_version) as wanted, v.*
+           from vault.secrets s left join vault.secret_versions v on v.path = s.path and v.version = coalesce($2::int, s.current_version)
+          where s.path = $1`,
+        [path, version ?? null],
+      );
+      if (!rows[0] || rows[0].current_version === 0) throw notFound(`secret ${path}`);
+      const wanted = rows[0].wanted;
+      const row = rows[0].version === null ? undefined : rows[0];
       if (!row) throw notFound(`secret ${path} v${wanted} (only the last ${this.maxVersions} versions are kept)`);
       if (row.destroyed_at || !row.ciphertext) throw new VaultError(HttpStatus.NOT_FOUND, 'destroyed', `secret ${path} v${wanted} was destroyed`);
       if (row.deleted_at) throw new VaultError(HttpStatus.NOT_FOUND, 'deleted', `secret ${path} v${wanted} is deleted; undelete it to read it`);
