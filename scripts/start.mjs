@@ -6,7 +6,8 @@
 //   4. the six services as child processes, their logs prefixed on this terminal and
 //      kept whole (JSON) in .vigil/services/<service>.log;
 //   5. waits until every /readyz answers 200 (each service has created its Kafka topics
-//      by then), then prints where everything is.
+//      by then), starts Prometheus and Alertmanager when their Debian binaries are there
+//      (scripts/lib/monitoring.mjs), then prints where everything is.
 // Ctrl-C or SIGTERM: the services get SIGTERM and are waited for, then the Kafka node and
 // registry are stopped if this run started them. A service that never becomes ready, or
 // exits, stops everything with exit code 1 and its last log lines.
@@ -18,6 +19,7 @@ import readline from 'node:readline';
 import { KAFKA_BROKERS, KAFKA_PORT, kafkaDown } from './lib/kafka.mjs';
 import { isPortOpen, repoRoot, seconds, sleep, stateDir } from './lib/proc.mjs';
 import { devKeyEnv } from './lib/dev-keys.mjs';
+import { startMonitoring, stopMonitoring } from './lib/monitoring.mjs';
 import { REGISTRY_PORT, REGISTRY_URL, registryDown } from './lib/registry.mjs';
 
 const SERVICES = [
@@ -60,6 +62,7 @@ let wakeOnStop = () => undefined;
 const stopRequested = new Promise((resolve) => (wakeOnStop = resolve));
 let currentStep; // the child of a build step, stopped on a signal
 const running = []; // started services
+let monitoring = { started: [], summary: [] }; // Prometheus and Alertmanager, when installed
 
 function onSignal(signal) {
   if (stopSignal) {
@@ -228,6 +231,7 @@ function printWhereEverythingIs(tookMs) {
     ['Schema registry', registryUrl ? `${registryUrl} (VIGIL_SCHEMA_REGISTRY_URL; events are Avro)` : 'not used (events are JSON)'],
     ['Postgres', process.env.VIGIL_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/vigil'],
     ['Redis', process.env.VIGIL_REDIS_URL || 'redis://127.0.0.1:6379'],
+    ...monitoring.summary,
   ];
   console.log(
     [
@@ -289,6 +293,7 @@ async function main() {
       const states = others.map((svc) => `  ${svc.name}: ${svc.lastReadyz.slice(0, 240)}`);
       throw new StartError(`${err.message}\nnot ready either, at their last /readyz:\n${states.join('\n')}`);
     });
+    monitoring = await startMonitoring(SERVICES);
     printWhereEverythingIs(Date.now() - started);
 
     const reason = await Promise.race([stopRequested, ...running.map((s) => s.exited)]);
@@ -300,6 +305,7 @@ async function main() {
     console.error(`\nnpm start: ${err instanceof StartError ? err.message : err.stack}`);
     exitCode = 1;
   } finally {
+    await stopMonitoring(monitoring.started);
     if (!(await stopServices())) exitCode = 1;
     await stopInfra(wasUp).catch((err) => {
       console.error(`stopping the infrastructure failed: ${err.message}; try npm run infra -- down`);
