@@ -1,7 +1,28 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RuleBook, RuleFileError } from '../config/rule-book';
+import { GOLDEN_CASES } from '../simulation/golden/golden-cases';
 import { writeScenario } from '../simulation/write-scenario';
 
-const USAGE = 'usage: vigil simulate --minutes <n> --seed <s> [--out <dir>] [--rules <file>]';
+const USAGE = `usage: vigil simulate --minutes <n> --seed <s> [--out <dir>] [--rules <file>]
+       vigil simulate --golden <${Object.keys(GOLDEN_CASES).join('|')}> [--out <dir>]`;
+
+/** Writes a golden case: its events, the rule file to replay it with (its tick sizes), what it must raise. */
+function writeGolden(name: string, out: string | undefined): number {
+  const build = GOLDEN_CASES[name];
+  if (!build) {
+    process.stderr.write(`vigil simulate: no golden case "${name}" (cases: ${Object.keys(GOLDEN_CASES).join(', ')})\n`);
+    return 2;
+  }
+  const golden = build();
+  const dir = out ?? `golden-${name}`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'events.ndjson'), `${golden.events.map((e) => JSON.stringify(e)).join('\n')}\n`);
+  writeFileSync(join(dir, 'rules.json'), `${JSON.stringify(golden.book.file, null, 2)}\n`);
+  writeFileSync(join(dir, 'case.json'), `${JSON.stringify({ name, description: golden.description, accountId: golden.accountId, expectedTypes: golden.expectedTypes, orders: golden.orders }, null, 2)}\n`);
+  process.stderr.write(`vigil simulate: golden case ${name}: ${golden.events.length} events in ${dir}/ (replay: vigil replay ${dir}/events.ndjson --rules ${dir}/rules.json)\n`);
+  return 0;
+}
 
 /**
  * `vigil simulate`: writes a deterministic simulated market with labelled manipulation
@@ -13,12 +34,14 @@ async function main(argv: string[]): Promise<number> {
   let seed: number | undefined;
   let out: string | undefined;
   let rules: string | undefined;
+  let golden: string | undefined;
   while (args.length > 0) {
     const arg = args.shift() as string;
     if (arg === '--minutes') minutes = Number(args.shift());
     else if (arg === '--seed') seed = Number(args.shift());
     else if (arg === '--out') out = args.shift();
     else if (arg === '--rules') rules = args.shift();
+    else if (arg === '--golden') golden = args.shift() ?? '';
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
       return 0;
@@ -27,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  if (golden !== undefined) return writeGolden(golden, out);
   if (minutes === undefined || !Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) {
     process.stderr.write(`vigil simulate: --minutes must be a number of minutes in (0, 1440]\n${USAGE}\n`);
     return 2;

@@ -35,6 +35,11 @@ export interface SimulationOptions {
   episodes?: boolean;
   /** Earliest episode start after the beginning (default 2 min: the instruments' medians need 100 orders). */
   warmupMs?: number;
+  /** The instruments (default SIM_INSTRUMENTS). */
+  instruments?: readonly { venue: string; instrument: string; ticks: number }[];
+  /** Order sizes [min, max, lot] of market makers' quotes and of takers (default equities: 50-150 and 20-300 in lots of 10). */
+  makerLots?: readonly [number, number, number];
+  takerLots?: readonly [number, number, number];
 }
 
 export interface MarketMaker {
@@ -86,7 +91,11 @@ export class MarketSimulation {
   private readonly makerOf = new Map<string, { inst: SimInstrument; maker: MarketMaker }>();
   private eventSeq = 0;
   readonly takers: Record<string, SimAccount[]> = {};
+  /** Called after each fair-value move, once the market makers have followed (golden cases keep their orders placed). */
+  readonly afterFairValueMove: ((inst: SimInstrument) => void)[] = [];
   count = 0;
+  private readonly makerLots: readonly [number, number, number];
+  private readonly takerLots: readonly [number, number, number];
 
   constructor(readonly options: SimulationOptions) {
     if (!Number.isFinite(options.minutes) || options.minutes <= 0) throw new Error('minutes must be a positive number');
@@ -94,7 +103,10 @@ export class MarketSimulation {
     this.startMs = options.startMs ?? DEFAULT_CLOSE_UTC + AFTER_CLOSE_MS - options.minutes * 60_000;
     this.endMs = this.startMs + options.minutes * 60_000;
     this.scheduler.nowMs = this.startMs;
-    for (const spec of SIM_INSTRUMENTS) {
+    this.makerLots = options.makerLots ?? [50, 150, 10];
+    this.takerLots = options.takerLots ?? [20, 300, 10];
+    const instruments = options.instruments ?? SIM_INSTRUMENTS;
+    for (const spec of instruments) {
       const venueClose = options.book.venueClose(spec.venue);
       const close = venueClose ? closeOfDay(venueClose, this.startMs) : undefined;
       const closeMs = close !== undefined && close > this.startMs && close < this.endMs ? close : undefined;
@@ -102,7 +114,7 @@ export class MarketSimulation {
       this.bookOf.set(`${spec.venue}:${spec.instrument}`, book);
       this.instruments.push(new SimInstrument(book, spec.venue, spec.instrument, spec.ticks, closeMs));
     }
-    for (const venue of new Set(SIM_INSTRUMENTS.map((i) => i.venue))) {
+    for (const venue of new Set(instruments.map((i) => i.venue))) {
       this.takers[venue] = Array.from({ length: 40 }, () => ({ accountId: this.newAccountId('TK') }));
     }
     this.instruments.forEach((inst, index) => this.startInstrument(inst, index));
@@ -143,6 +155,7 @@ export class MarketSimulation {
     const second: OrderSide = ticks > 0 ? 'BUY' : 'SELL';
     for (const maker of inst.makers) this.quote(inst, maker, first);
     for (const maker of inst.makers) this.quote(inst, maker, second);
+    for (const hook of this.afterFairValueMove) hook(inst);
   }
 
   /** Brings a market maker's ladder on one side to the fair value, never crossing anyone's quote. */
@@ -168,10 +181,10 @@ export class MarketSimulation {
       if (ticks === undefined) inst.book.cancel(orderId);
       else if (this.rng.chance(0.1)) {
         inst.book.cancel(orderId);
-        inst.book.limit(maker.account, side, ticks, this.rng.lots(50, 150));
+        inst.book.limit(maker.account, side, ticks, this.rng.lots(...this.makerLots));
       } else inst.book.amend(orderId, { ticks });
     }
-    for (const ticks of missing) inst.book.limit(maker.account, side, ticks, this.rng.lots(50, 150));
+    for (const ticks of missing) inst.book.limit(maker.account, side, ticks, this.rng.lots(...this.makerLots));
   }
 
   /** Records the first and last event time of an episode on its label. */
@@ -185,7 +198,7 @@ export class MarketSimulation {
     const rng = this.rng;
     for (let m = 0; m < MARKET_MAKERS; m++) {
       // One market maker on one instrument per venue amends its sizes all day: heavy but honest.
-      const heavy = m === 0 && index % 2 === 0;
+      const heavy = m === 0 && index % 2 === 0 && (this.options.episodes ?? true);
       const maker: MarketMaker = { account: { accountId: this.newAccountId('MM'), traderId: `mm-algo-${m + 1}` }, heavy };
       inst.makers.push(maker);
       this.makerOf.set(maker.account.accountId, { inst, maker });
@@ -221,7 +234,7 @@ export class MarketSimulation {
     const take = () => {
       if (!this.open(inst)) return;
       const side: OrderSide = rng.chance(0.5) ? 'BUY' : 'SELL';
-      this.takeAt(inst, rng.pick(this.takers[inst.venue]), side, rng.lots(20, 300));
+      this.takeAt(inst, rng.pick(this.takers[inst.venue]), side, rng.lots(...this.takerLots));
       this.scheduler.after(rng.exp(1_200), take);
     };
     this.scheduler.after(rng.exp(1_200), take);
@@ -229,7 +242,7 @@ export class MarketSimulation {
       const fidget = () => {
         if (!this.open(inst)) return;
         const mine = [...inst.book.ordersOf(maker.account.accountId, 'BUY'), ...inst.book.ordersOf(maker.account.accountId, 'SELL')];
-        if (mine.length > 0) inst.book.amend(rng.pick(mine)[0], { quantity: rng.lots(50, 150) });
+        if (mine.length > 0) inst.book.amend(rng.pick(mine)[0], { quantity: rng.lots(...this.makerLots) });
         this.scheduler.after(rng.exp(600), fidget);
       };
       this.scheduler.after(rng.exp(600), fidget);
@@ -252,7 +265,7 @@ export class MarketSimulation {
     const best = inst.book.best(oppositeSide, account.accountId);
     if (best === undefined || best !== inst.book.best(oppositeSide)) return 0;
     const qty = Math.min(wanted, inst.book.quantityAt(oppositeSide, best, account.accountId));
-    if (qty < 10) return 0;
+    if (qty < this.takerLots[2]) return 0;
     if (this.rng.chance(0.7)) inst.book.market(account, side, qty);
     else inst.book.limit(account, side, best, qty);
     return qty;
