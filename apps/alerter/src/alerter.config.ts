@@ -25,6 +25,9 @@ export const alerterConfig = baseServiceConfig('alerter', 8103).extend({
   VIGIL_ALERTER_GATEWAY_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8080'),
   VIGIL_ALERTER_VAULT_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8101'),
   VIGIL_ALERTER_MITIGATION_TIMEOUT: env.duration().default(10_000),
+  // The alerter's service account at the gateway: read only when receivers name vault secrets.
+  VIGIL_ALERTER_CLIENT_ID: env.string().default('svc-alerter'),
+  VIGIL_ALERTER_CLIENT_SECRET_FILE: z.string().optional(),
 });
 
 export type AlerterConfig = z.output<typeof alerterConfig>;

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@vigil/auth';
 import { TOPICS } from '@vigil/contracts';
-import { HEALTH_CHECKS, KafkaModule, PostgresModule, SERVICE_CONFIG } from '@vigil/service';
+import { HEALTH_CHECKS, KafkaModule, PostgresModule, SERVICE_CONFIG, SERVICE_LOGGER, ShutdownService } from '@vigil/service';
+import type { Logger } from 'pino';
 import type { AlerterConfig } from './alerter.config';
 import { AlerterBootstrap } from './alerter.bootstrap';
 import { AlerterConsumer } from './alerter.consumer';
@@ -18,6 +19,7 @@ import { AlertmanagerWebhookController } from './ingest/alertmanager-webhook.con
 import { IngestService } from './ingest/ingest.service';
 import { MitigationService } from './mitigations/mitigation.service';
 import { ReceiverRegistry } from './receivers/receiver-registry';
+import { loadVaultSecrets } from './receivers/vault-secrets';
 import { Routing } from './routing/routing';
 import { routingProvider } from './routing/routing.provider';
 import { SilenceService } from './silences/silence.service';
@@ -46,7 +48,22 @@ import { AlerterWorker } from './worker/alerter.worker';
     AlerterBootstrap,
     AlerterMetrics,
     routingProvider,
-    { provide: ReceiverRegistry, inject: [Routing], useFactory: (routing: Routing) => new ReceiverRegistry(routing) },
+    {
+      provide: ReceiverRegistry,
+      inject: [Routing, SERVICE_CONFIG, SERVICE_LOGGER, ShutdownService],
+      // Vault secrets are read before anything is built: a missing one stops start-up naming its path.
+      useFactory: async (routing: Routing, config: AlerterConfig, logger: Logger, shutdown: ShutdownService) => {
+        const vault = await loadVaultSecrets(routing, {
+          vaultUrl: config.VIGIL_ALERTER_VAULT_URL,
+          tokenUrl: `${config.VIGIL_ALERTER_GATEWAY_URL.replace(/\/+$/, '')}/v1/auth/token`,
+          clientId: config.VIGIL_ALERTER_CLIENT_ID,
+          clientSecretFile: config.VIGIL_ALERTER_CLIENT_SECRET_FILE,
+          logger,
+        });
+        if (vault) shutdown.onShutdown('vault client', () => vault.close());
+        return new ReceiverRegistry(routing, vault && ((path, field) => vault.value(path, field)));
+      },
+    },
     IngestService,
     IncidentService,
     MitigationService,

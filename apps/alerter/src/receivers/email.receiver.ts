@@ -1,7 +1,7 @@
 import { createTransport } from 'nodemailer';
 import type { ReceiverConfig } from '../routing/routing.schema';
 import type { DeliveryResult, Notification, Receiver } from './receiver';
-import { resolveSecret } from './receiver-secrets';
+import type { SecretResolver } from './receiver-secrets';
 
 // Errors of the connection itself (refused, reset, DNS, timeouts): the next attempt may get through.
 const TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EPROTOCOL']);
@@ -15,8 +15,8 @@ const MESSAGE_ID_DOMAIN = 'vigil.alerter';
  * delivery is the same message to a mail system that deduplicates; every state of an
  * incident references the incident's id, so mail clients thread them.
  */
-export function emailReceiver(name: string, config: Extract<ReceiverConfig, { type: 'email' }>): Receiver {
-  const auth = config.username && config.password ? { user: resolveSecret(config.username, name), pass: resolveSecret(config.password, name) } : undefined;
+export function emailReceiver(name: string, config: Extract<ReceiverConfig, { type: 'email' }>, secret: SecretResolver): Receiver {
+  const credentials = config.username && config.password ? { user: secret(config.username), pass: secret(config.password) } : undefined;
   return {
     name,
     send: async (notification: Notification, timeoutMs: number): Promise<DeliveryResult> => {
@@ -25,7 +25,7 @@ export function emailReceiver(name: string, config: Extract<ReceiverConfig, { ty
         port: config.port,
         secure: config.secure,
         requireTLS: config.requireTls,
-        ...(auth ? { auth } : {}),
+        ...(credentials ? { auth: { user: credentials.user(), pass: credentials.pass() } } : {}),
         connectionTimeout: timeoutMs,
         greetingTimeout: timeoutMs,
         socketTimeout: timeoutMs,

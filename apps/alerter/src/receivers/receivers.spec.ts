@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { httpPost } from './http-post';
 import { pagerdutyReceiver } from './pagerduty.receiver';
 import type { Notification } from './receiver';
-import { resolveSecret } from './receiver-secrets';
+import { resolveSecret, secretResolver } from './receiver-secrets';
 
 // Classification of answers against a local HTTP server, and the receivers' request shapes.
 let server: Server;
@@ -43,7 +43,7 @@ describe('httpPost', () => {
 describe('PagerDuty receiver', () => {
   it('sends trigger with a payload and acknowledge/resolve with the incident id as dedup_key', async () => {
     process.env.PD_TEST_KEY = 'routing-key-1';
-    const receiver = pagerdutyReceiver('pd', { type: 'pagerduty', url: `${url}/202`, routingKey: { env: 'PD_TEST_KEY' } });
+    const receiver = pagerdutyReceiver('pd', { type: 'pagerduty', url: `${url}/202`, routingKey: { env: 'PD_TEST_KEY' } }, secretResolver('pd'));
     const base: Notification = {
       idempotencyKey: 'k',
       kind: 'notify',
@@ -70,5 +70,18 @@ describe('receiver secrets', () => {
     expect(() => resolveSecret({ env: 'ALERTER_NOT_SET_ANYWHERE' }, 'pd', {})).toThrow('receiver pd: environment variable ALERTER_NOT_SET_ANYWHERE is not set');
     expect(() => resolveSecret({ file: '/nonexistent/secret' }, 'slack')).toThrow('receiver slack: cannot read secret file /nonexistent/secret: ENOENT');
     expect(resolveSecret({ env: 'K' }, 'pd', { K: ' v \n' })).toBe('v');
+    expect(() => secretResolver('pd')({ vault: 'webhook/alerter/pd#routing_key' })).toThrow('receiver pd: vault secret webhook/alerter/pd was not loaded');
+  });
+
+  it('read a vault field when used, so a rotated value is the one sent', () => {
+    let current = 'v1';
+    const lookup = (path: string, field: string) => {
+      if (path !== 'webhook/alerter/pd' || field !== 'routing_key') throw new Error(`vault secret ${path}: no field ${field}`);
+      return current;
+    };
+    const value = secretResolver('pd', lookup)({ vault: 'webhook/alerter/pd#routing_key' });
+    current = 'v2';
+    expect(value()).toBe('v2');
+    expect(() => secretResolver('pd', lookup)({ vault: 'webhook/alerter/pd#token' })).toThrow('vault secret webhook/alerter/pd: no field token');
   });
 });

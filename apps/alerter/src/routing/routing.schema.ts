@@ -1,8 +1,12 @@
 import { parseDuration } from '@vigil/config';
 import { z } from 'zod';
 
-/** Where a receiver's secret comes from: an environment variable or a file (the vault client comes later). */
-export const secretRefSchema = z.union([z.object({ env: z.string().min(1) }).strict(), z.object({ file: z.string().min(1) }).strict()]);
+/** Where a receiver's secret comes from: a vault secret's field (`<path>#<field>`), an environment variable or a file. */
+export const secretRefSchema = z.union([
+  z.object({ vault: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*#[A-Za-z0-9._-]+$/, 'must be <path>#<field>, e.g. webhook/alerter/pagerduty#routing_key') }).strict(),
+  z.object({ env: z.string().min(1) }).strict(),
+  z.object({ file: z.string().min(1) }).strict(),
+]);
 export type SecretRef = z.infer<typeof secretRefSchema>;
 
 const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((value, ctx) => {

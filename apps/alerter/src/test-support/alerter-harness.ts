@@ -35,7 +35,8 @@ export class AlerterHarness {
   private jwksUrl = '';
   private auditReader?: ConsumerRunner<AuditEvent>;
 
-  constructor(private readonly env: Record<string, string>) {}
+  /** env: the alerter's settings over the test defaults; may be completed before setUp. */
+  constructor(readonly env: Record<string, string>) {}
 
   async setUp(routingYaml: string): Promise<void> {
     writeFileSync(path.join(this.dir, 'routing.yaml'), routingYaml);

@@ -62,7 +62,11 @@ export class PeerServices {
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'alerter-peers-'));
   private admin?: Session;
 
-  constructor(private readonly prefix: string) {}
+  /** vaultEnv: extra vault settings (e.g. a short VIGIL_VAULT_LEASE_TTL to see a rotation followed). */
+  constructor(
+    private readonly prefix: string,
+    private readonly vaultEnv: Record<string, string> = {},
+  ) {}
 
   get jwksUrl(): string {
     return `${this.gateway.url}/.well-known/jwks.json`;
@@ -87,7 +91,7 @@ export class PeerServices {
     this.vault = await startService({
       name: 'vault',
       module: vault.AppModule,
-      config: loadConfig(vault.vaultConfig, { ...base, VIGIL_DATABASE_URL: this.vaultDb.url, VIGIL_VAULT_MASTER_KEY: randomBytes(32).toString('base64'), VIGIL_VAULT_AUTH_JWKS_URL: this.jwksUrl }),
+      config: loadConfig(vault.vaultConfig, { ...base, VIGIL_DATABASE_URL: this.vaultDb.url, VIGIL_VAULT_MASTER_KEY: randomBytes(32).toString('base64'), VIGIL_VAULT_AUTH_JWKS_URL: this.jwksUrl, ...this.vaultEnv }),
       logger: createLogger('vault', 'silent'),
     });
     await until('the vault to be ready', async () => ((await fetch(`${this.vault.url}/readyz`)).status === 200 ? true : undefined));
