@@ -117,6 +117,46 @@ describe('@vigil/vault-client', () => {
     expect(secret.get('password')).toBe(`${VALUE}-2`);
   });
 
+  it('a service whose database credential is rotated keeps querying without a restart, as the new role', async () => {
+    // Local Postgres trusts every password, so the rotation moves the credential to a new role: which role answers shows which credential is in use.
+    const suffix = randomBytes(4).toString('hex');
+    const [roleA, roleB] = [`vault_rot_a_${suffix}`, `vault_rot_b_${suffix}`];
+    for (const role of [roleA, roleB]) await h.pool.query(`create role ${role} login password '${randomBytes(8).toString('hex')}'`);
+    const dbUrl = new URL(h.db.url);
+    const { Pool } = await import('pg');
+    const poolFor = (secret: { get(field: string): string }) =>
+      new Pool({ host: dbUrl.hostname, port: Number(dbUrl.port || 5432), database: dbUrl.pathname.slice(1), user: secret.get('user'), password: secret.get('password'), max: 2 });
+    await h.call(vault, 'admin', 'PUT', '/v1/secrets/data/db/audit-writer/app', { data: { user: roleA, password: 'a' } });
+    const { app } = await loadSecrets(client('audit-writer'), { app: { path: 'db/audit-writer/app', fields: ['user', 'password'] } });
+    let pool = poolFor(app);
+    const swapped = new Promise<void>((resolve) =>
+      app.onChange(() => {
+        const old = pool;
+        pool = poolFor(app);
+        void old.end();
+        resolve();
+      }),
+    );
+    const whoAmI = async () => (await pool.query<{ current_user: string }>('select current_user')).rows[0].current_user;
+    try {
+      expect(await whoAmI()).toBe(roleA);
+      await h.call(vault, 'admin', 'PUT', '/v1/secrets/data/db/audit-writer/app', { data: { user: roleB, password: 'b' } });
+      // The service keeps working while the rotation is picked up, then works as the new role.
+      const seen = new Set<string>();
+      let done = false;
+      void swapped.then(() => (done = true));
+      while (!done) {
+        seen.add(await whoAmI());
+        await sleep(100);
+      }
+      expect(await whoAmI()).toBe(roleB);
+      expect(seen.has(roleA)).toBe(true);
+    } finally {
+      await pool.end();
+      for (const role of [roleA, roleB]) await h.pool.query(`drop role if exists ${role}`).catch(() => undefined);
+    }
+  });
+
   it('gets a new lease by itself when an operator revokes the one it holds', async () => {
     const secret = await client('audit-writer').readSecret('db/audit-writer');
     const firstLease = secret.lease.id;
@@ -142,5 +182,14 @@ describe('@vigil/vault-client', () => {
       await sealed.stop('test');
     }
     await expect(client('audit-writer', 'http://127.0.0.1:1').readSecret('db/audit-writer')).rejects.toMatchObject({ code: 'unreachable' });
+  });
+});
+
+describe('after the suite', () => {
+  it('no log line (trace level) or produced event holds a secret value', () => {
+    const all = [...h.logs, ...h.recorder.raw].join('\n');
+    expect(h.logs.length).toBeGreaterThan(10);
+    expect(all).not.toContain(VALUE);
+    expect(all).not.toContain(h.masterKey);
   });
 });

@@ -206,9 +206,11 @@ describe('vault audit, fail closed', () => {
 });
 
 describe('after the suite', () => {
-  it('no audit event or incident on Kafka carries a secret value or transit plaintext', () => {
+  it('no audit event or incident on Kafka, and no log line at trace level, carries a secret value, transit plaintext or the master key', () => {
     expect(h.recorder.raw.length).toBeGreaterThan(20);
-    const all = h.recorder.raw.join('\n');
+    expect(h.logs.length).toBeGreaterThan(20);
+    const all = [...h.recorder.raw, ...h.logs].join('\n');
+    expect(all).not.toContain(masterKey);
     expect(all).not.toContain(SECRET_VALUE);
     expect(all).not.toContain(TRANSIT_PLAINTEXT.toString('base64'));
     expect(all).not.toContain(TRANSIT_PLAINTEXT.toString());

@@ -114,7 +114,8 @@ describe('vigil vault', () => {
     });
     expect(events.filter((e) => e.outcome === 'success').map((e) => e.action)).toEqual(['keyring.rotate', 'keyring.rekey', 'keyring.rotate']);
     expect(events.find((e) => e.action === 'keyring.rotate' && e.outcome === 'failure')?.reason).toContain('no longer opens the keyring');
-    const all = h.recorder.raw.join('\n');
+    const all = [...h.recorder.raw, ...h.logs].join('\n');
+    expect(h.logs.length).toBeGreaterThan(10);
     for (const needle of [newKey.toString('base64'), h.masterKey, VALUE]) expect(all).not.toContain(needle);
   });
 });

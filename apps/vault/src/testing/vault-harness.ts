@@ -26,6 +26,8 @@ export interface VaultHarness {
   prefix: string;
   masterKey: string;
   recorder: SecurityEventRecorder;
+  /** Every log line of every vault this harness started, at trace level, for "no secret in the logs" scans. */
+  logs: string[];
   /** Starts a vault on this database and prefix; `env` overrides the test defaults. */
   start(env?: Record<string, string | undefined>): Promise<RunningService>;
   token(who: Who): Promise<string>;
@@ -46,6 +48,7 @@ export async function createVaultHarness(defaults: Record<string, string> = {}):
   const infra = infraEnv();
   const recorder = new SecurityEventRecorder({ brokers: infra.kafkaBrokers, topicPrefix: prefix, registryUrl: infra.registryUrl, clientId: 'vault-int-test' });
 
+  const logs: string[] = [];
   const start = (env: Record<string, string | undefined> = {}) => {
     const config = loadConfig(vaultConfig, {
       ...process.env,
@@ -59,7 +62,7 @@ export async function createVaultHarness(defaults: Record<string, string> = {}):
       ...defaults,
       ...env,
     });
-    return startService({ name: 'vault', module: AppModule, config, logger: createLogger('vault', 'silent') });
+    return startService({ name: 'vault', module: AppModule, config, logger: createLogger('vault', 'trace', { write: (line: string) => logs.push(line) }) });
   };
 
   const token = async (who: Who) => {
@@ -100,6 +103,7 @@ export async function createVaultHarness(defaults: Record<string, string> = {}):
     prefix,
     masterKey,
     recorder,
+    logs,
     start,
     token,
     call,
