@@ -17,7 +17,7 @@ export interface Detection {
 export interface DetectorOptions {
   /** Most instruments held in memory between batches (the least recently used are let go; Redis keeps them). */
   heldInstruments?: number;
-  /** A new snapshot is written once an instrument's log since the last one is at least this big and at least as big as it. */
+  /** A new snapshot is written once an instrument's log since the last one is at least this big (and SNAPSHOT_LOG_RATIO × the last one). */
   minLogBytesPerSnapshot?: number;
 }
 
@@ -118,7 +118,7 @@ export class Detector {
   private async evaluate(groups: Group[], flush: boolean, tolerateConflicts: boolean): Promise<Detection> {
     if (groups.length === 0) return { alerts: [], confirm: async () => undefined };
     const loaded = await this.store.load(
-      groups.map((g) => ({ tag: g.tag, held: this.held.get(g.tag)?.position, eventIds: g.events.map((t) => t.event.eventId) })),
+      groups.map((g) => ({ tag: g.tag, held: this.held.get(g.tag)?.position })),
     );
     const now = this.clock();
     const latenessMs = this.book.detection.latenessMs;
@@ -132,7 +132,9 @@ export class Detector {
       resend.push(...got.outbox);
       const held = this.bringUpToDate(group, got, now);
       helds.push(held);
-      const incoming = group.events.filter((t) => !got.seen.has(t.event.eventId));
+      // A copy of an event still pending is a duplicate; one of an event already behind the watermark is late anyway.
+      const pendingIds = new Set(held.state.pending.map((t) => t.event.eventId));
+      const incoming = group.events.filter((t) => !pendingIds.has(t.event.eventId));
       this.metrics?.events.inc({ outcome: 'duplicate' }, group.events.length - incoming.length);
       const market = this.marketOf(group.venue, group.instrument);
       const rules = this.book.rulesFor(group.venue, group.instrument);
@@ -152,7 +154,7 @@ export class Detector {
       if (result.accepted.length > 0 || held.state.watermarkMs !== watermarkBefore) {
         const entry: LogEntry = { e: result.accepted, ...(flush ? { f: 1 as const } : {}), ...(group.advanceToMs !== undefined ? { a: group.advanceToMs } : {}) };
         const payload = JSON.stringify(entry);
-        if (held.logBytes + payload.length >= Math.max(this.minLogBytes, held.snapshotBytes)) {
+        if (held.logBytes + payload.length >= Math.max(this.minLogBytes, SNAPSHOT_LOG_RATIO * held.snapshotBytes)) {
           const snapshot: Snapshot = { state: held.state, accounts: Object.fromEntries(held.accounts) };
           write = { mode: 'snap', payload: JSON.stringify(snapshot) };
           bytes.snapshot = write.payload.length;
@@ -166,8 +168,6 @@ export class Detector {
         tag: group.tag,
         expected: held.position,
         write,
-        watermarkMs: held.state.watermarkMs,
-        accepted: result.accepted.map((t) => ({ eventId: t.event.eventId, tsMs: t.tsMs })),
         alerts: result.findings.map(({ rule, finding }) => toAlert(rule, finding, market, now)),
       });
     });
@@ -263,6 +263,13 @@ export class Detector {
     return { venue, instrument, tickSize: this.book.tickSize(instrument), ...(close ? { close } : {}) };
   }
 }
+
+/**
+ * A new snapshot once the log is this many times the last one: writing snapshots then costs a
+ * quarter of what logging costs, whatever the windows hold, and a rebuild replays at most this
+ * many times the snapshot's worth of events.
+ */
+const SNAPSHOT_LOG_RATIO = 4;
 
 /** An instrument silent for longer than this is not moved on by the idle flush any more (what it waits for is long decided). */
 const IDLE_HORIZON_MS = 3_600_000;

@@ -101,10 +101,11 @@ export function evaluateInstrument(
     const trade = event.eventType === 'FILL' ? pairFill(state, event, tsMs) : undefined;
     for (const rule of rules) {
       ruleOf(rule.type).onEvent({ rule: rule as never, event, tsMs, market, account, instrument: state, trade, priceBefore, placement, emit: emitFor(rule) });
-      result.evaluations.set(rule.id, (result.evaluations.get(rule.id) ?? 0) + 1);
     }
   }
   result.released = ready.length;
+  // Every rule looks at every released event.
+  for (const rule of rules) result.evaluations.set(rule.id, ready.length);
 
   // A flush closes everything: the stream is over.
   const closeAt = options.flush ? Number.MAX_SAFE_INTEGER : watermarkMs;

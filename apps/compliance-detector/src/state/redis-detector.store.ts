@@ -16,7 +16,6 @@ export interface LoadRequest {
   tag: string;
   /** What the caller already holds; undefined: nothing (the snapshot and the whole log come back). */
   held: StatePosition | undefined;
-  eventIds: string[];
 }
 
 export interface LoadedInstrument {
@@ -27,8 +26,6 @@ export interface LoadedInstrument {
   /** Log entries (JSON) to apply on top, in order; `fromIndex` is the first one's index in the log. */
   entries: string[];
   fromIndex: number;
-  /** eventIds of the request already accepted earlier. */
-  seen: Set<string>;
   /** Alerts saved by an earlier attempt whose produce was not confirmed. */
   outbox: ComplianceAlert[];
 }
@@ -39,8 +36,6 @@ export interface SaveRequest {
   expected: StatePosition;
   /** A log entry to append, or a snapshot replacing snapshot and log, or nothing (the state did not change). */
   write: { mode: 'log' | 'snap'; payload: string } | undefined;
-  watermarkMs: number | null;
-  accepted: { eventId: string; tsMs: number }[];
   alerts: ComplianceAlert[];
 }
 
@@ -53,18 +48,18 @@ export interface StoreSettings {
   stateTtlMs: number;
 }
 
-type LoadReply = [string, string | null, number, string[], (string | null)[], string[]];
+type LoadReply = [string, string | null, number, string[], string[]];
 
 interface DetectorCommands {
-  vigilDetectorLoad2(...args: (string | number)[]): Promise<LoadReply>;
-  vigilDetectorSave2(...args: (string | number)[]): Promise<string[]>;
+  vigilDetectorLoad3(...args: (string | number)[]): Promise<LoadReply>;
+  vigilDetectorSave3(...args: (string | number)[]): Promise<string[]>;
 }
 
 type Pipeline = DetectorCommands & { exec(): Promise<[Error | null, unknown][] | null> };
 
 /**
  * The detector's state in Redis: per instrument, keys hash-tagged `{venue:instrument}` under
- * the key prefix (snapshot, log, seen, fingerprints, outbox). A batch costs one round trip to
+ * the key prefix (snapshot, log, fingerprints, outbox). A batch costs one round trip to
  * load (one Lua call per instrument, pipelined), one to save, and one to confirm the alerts it
  * produced (only when there were any). What a call carries grows with the batch's events, not
  * with the windows' contents: the caller keeps the state in memory between batches and the
@@ -79,8 +74,8 @@ export class RedisDetectorStore {
     private readonly settings: StoreSettings,
   ) {
     const commands = redis as unknown as Partial<DetectorCommands>;
-    if (!commands.vigilDetectorLoad2) redis.defineCommand('vigilDetectorLoad2', { numberOfKeys: 5, lua: LOAD_SCRIPT });
-    if (!commands.vigilDetectorSave2) redis.defineCommand('vigilDetectorSave2', { numberOfKeys: 5, lua: SAVE_SCRIPT });
+    if (!commands.vigilDetectorLoad3) redis.defineCommand('vigilDetectorLoad3', { numberOfKeys: 4, lua: LOAD_SCRIPT });
+    if (!commands.vigilDetectorSave3) redis.defineCommand('vigilDetectorSave3', { numberOfKeys: 4, lua: SAVE_SCRIPT });
   }
 
   takeRoundTrips(): number {
@@ -91,30 +86,23 @@ export class RedisDetectorStore {
 
   keysOf(tag: string): string[] {
     const base = `${this.settings.keyPrefix}{${tag}}:`;
-    return ['snapshot', 'log', 'seen', 'fingerprints', 'outbox'].map((name) => base + name);
+    return ['snapshot', 'log', 'fingerprints', 'outbox'].map((name) => base + name);
   }
 
   async load(requests: LoadRequest[]): Promise<LoadedInstrument[]> {
     if (requests.length === 0) return [];
     const pipeline = this.redis.pipeline() as unknown as Pipeline;
-    for (const { tag, held, eventIds } of requests) {
-      pipeline.vigilDetectorLoad2(...this.keysOf(tag), held?.gen ?? '', held?.len ?? 0, ...eventIds);
-    }
+    for (const { tag, held } of requests) pipeline.vigilDetectorLoad3(...this.keysOf(tag), held?.gen ?? '', held?.len ?? 0);
     const replies = await this.exec(pipeline);
     return replies.map((reply, index) => {
-      const [gen, data, fromIndex, entries, seenScores, outbox] = reply as LoadReply;
-      const { held, eventIds } = requests[index];
+      const [gen, data, fromIndex, entries, outbox] = reply as LoadReply;
+      const { held } = requests[index];
       const restart = held === undefined || held.gen !== gen || Number(fromIndex) !== held.len;
-      const seen = new Set<string>();
-      eventIds.forEach((id, i) => {
-        if (seenScores[i] !== null && seenScores[i] !== undefined) seen.add(id);
-      });
       return {
         gen,
         snapshot: restart ? (data ?? null) : undefined,
         entries,
         fromIndex: Number(fromIndex),
-        seen,
         outbox: outbox.map((json) => JSON.parse(json) as ComplianceAlert),
       };
     });
@@ -129,17 +117,14 @@ export class RedisDetectorStore {
         request.expected.gen,
         request.expected.len,
         nowMs,
-        request.watermarkMs ?? '',
         this.settings.fingerprintTtlMs,
         this.settings.stateTtlMs,
         request.write?.mode ?? '',
         request.write?.payload ?? '',
-        request.accepted.length,
+        request.alerts.length,
       ];
-      for (const { eventId, tsMs } of request.accepted) args.push(eventId, tsMs);
-      args.push(request.alerts.length);
       for (const alert of request.alerts) args.push(alert.fingerprint, JSON.stringify(alert));
-      pipeline.vigilDetectorSave2(...this.keysOf(request.tag), ...args);
+      pipeline.vigilDetectorSave3(...this.keysOf(request.tag), ...args);
     }
     const replies = await this.exec(pipeline);
     return replies.map((reply) => {
@@ -153,7 +138,7 @@ export class RedisDetectorStore {
   async confirm(delivered: Map<string, string[]>): Promise<void> {
     if (delivered.size === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const [tag, fingerprints] of delivered) pipeline.hdel(this.keysOf(tag)[4], ...fingerprints);
+    for (const [tag, fingerprints] of delivered) pipeline.hdel(this.keysOf(tag)[3], ...fingerprints);
     await this.exec(pipeline as never);
   }
 

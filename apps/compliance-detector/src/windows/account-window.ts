@@ -16,6 +16,8 @@ export interface AccountWindow {
   lastFillMs: Record<string, number>;
   /** Rule-private state, by rule id. */
   rules: Record<string, unknown>;
+  /** Event time the window was last trimmed to (undefined: never). */
+  trimmedToMs?: number;
 }
 
 export interface MessageCounts {
@@ -78,8 +80,17 @@ export function ordersFilledIn(window: AccountWindow, toMs: number, windowMs: nu
     .map(([orderId]) => orderId);
 }
 
-/** Forgets what is older than every window that may still ask for it. */
+/**
+ * How far event time moves between two trims of one account: what is older than every window
+ * is forgotten in steps (the readers all look up by time, so a few seconds more of old entries
+ * change no answer), not at every batch, which costs a walk over the account's fills.
+ */
+const TRIM_STEP_MS = 10_000;
+
+/** Forgets what is older than every window that may still ask for it (at most once per TRIM_STEP_MS of event time). */
 export function trimAccountWindow(window: AccountWindow, keepAfterMs: number): void {
+  if (window.trimmedToMs !== undefined && keepAfterMs < window.trimmedToMs + TRIM_STEP_MS) return;
+  window.trimmedToMs = keepAfterMs;
   const start = upperBound(window.messages, keepAfterMs);
   if (start > 0) {
     const last = window.messages[start - 1];

@@ -19,8 +19,12 @@ export function timed(event: MarketOrderEvent): TimedEvent {
  * events is always handled in the same order whatever order they arrived in.
  */
 export function byEventTime(a: TimedEvent, b: TimedEvent): number {
-  const ta = BigInt(a.tsNs);
-  const tb = BigInt(b.tsNs);
-  if (ta !== tb) return ta < tb ? -1 : 1;
+  // Milliseconds first (numbers); inside one millisecond the nanosecond texts, compared as
+  // decimals (a shorter text is a smaller number), without a BigInt per comparison.
+  if (a.tsMs !== b.tsMs) return a.tsMs < b.tsMs ? -1 : 1;
+  if (a.tsNs !== b.tsNs) {
+    if (a.tsNs.length !== b.tsNs.length) return a.tsNs.length < b.tsNs.length ? -1 : 1;
+    return a.tsNs < b.tsNs ? -1 : 1;
+  }
   return a.event.eventId < b.event.eventId ? -1 : a.event.eventId > b.event.eventId ? 1 : 0;
 }
