@@ -53,6 +53,11 @@ async function main(): Promise<void> {
     VIGIL_AUTH_SEED_KEY_FILE: keyFile,
     VIGIL_AUTH_LOCK_THRESHOLD: '1000',
     VIGIL_AUTH_IP_LOCK_THRESHOLD: '10000',
+    // The request-rate limits of the credential endpoints would refuse a benchmark's pace.
+    VIGIL_RATE_LOGIN_IP_PER_SEC: '1000000',
+    VIGIL_RATE_LOGIN_IP_BURST: '1000000',
+    VIGIL_RATE_LOGIN_ACCOUNT_PER_SEC: '1000000',
+    VIGIL_RATE_LOGIN_ACCOUNT_BURST: '1000000',
   });
   const gateway = await startService({ name: 'auth-gateway', module: AppModule, config, logger: createLogger('auth-gateway', 'silent') });
   const pool = new Pool({ connectionString: db.url, max: 2 });

@@ -8,6 +8,8 @@ export type { JwsAlgorithm, JwsVerifier, JwsVerifierOptions, VerifiedJws } from 
 export { ACCESS_TOKEN_TYPE, createTokenVerifier } from './token/token-verifier';
 export type { TokenVerifier, TokenVerifierOptions } from './token/token-verifier';
 export { generateSigningKey, issueToken } from './token/token-issuer';
+export { withVerifiedTokenCache } from './token/verified-token-cache';
+export type { VerifiedTokenCacheOptions } from './token/verified-token-cache';
 export type { AccessTokenClaims, SigningKey } from './token/token-issuer';
 
 // RBAC: the shipped policy, compiled; authorize() is pure.

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createTokenVerifier, generateSigningKey, type SigningKey, type TokenVerifier } from '@vigil/auth';
+import { createTokenVerifier, generateSigningKey, withVerifiedTokenCache, type SigningKey, type TokenVerifier } from '@vigil/auth';
 import type { JWK } from 'jose';
 import type { Pool } from 'pg';
 import { SEED_CIPHER, type SeedCipher } from '../crypto/seed-cipher';
@@ -65,7 +65,8 @@ export class SigningKeysService {
   /** A verifier over the keys published now (for the gateway's own guarded routes). */
   async verifier(issuer: string, audience: string): Promise<TokenVerifier> {
     const set = await this.keySet();
-    if (this.verifierFor?.set !== set) this.verifierFor = { set, verifier: createTokenVerifier({ issuer, audience, keys: { jwks: { keys: set.published } } }) };
+    // A new key set (rotation, or the periodic reread) starts a new cache of verified tokens.
+    if (this.verifierFor?.set !== set) this.verifierFor = { set, verifier: withVerifiedTokenCache(createTokenVerifier({ issuer, audience, keys: { jwks: { keys: set.published } } })) };
     return this.verifierFor.verifier;
   }
 

@@ -1,0 +1,41 @@
+/**
+ * Group commit: items recorded while writes are in flight go out together in a following
+ * write, and each caller's promise settles when the write holding its item is acknowledged
+ * (or fails). At most `maxInFlight` writes at a time, each of at most `maxBatch` items. Under
+ * load this turns N acknowledgements of one item into one of N, without any caller returning
+ * before its own item is safe.
+ */
+export class GroupCommit<T> {
+  private pending: Array<{ item: T; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly write: (items: T[]) => Promise<void>,
+    private readonly options: { maxBatch?: number; maxInFlight?: number } = {},
+  ) {}
+
+  add(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.pending.length > 0 && this.inFlight < (this.options.maxInFlight ?? 4)) {
+      const batch = this.pending.splice(0, this.options.maxBatch ?? 500);
+      this.inFlight++;
+      this.write(batch.map((entry) => entry.item)).then(
+        () => {
+          for (const entry of batch) entry.resolve();
+        },
+        (error: unknown) => {
+          for (const entry of batch) entry.reject(error);
+        },
+      ).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+}
