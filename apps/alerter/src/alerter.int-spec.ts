@@ -265,6 +265,23 @@ describe('alerter', () => {
     for (const severity of ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']) {
       expect(metrics).toMatch(new RegExp(`^vigil_alerter_open_incidents\\{severity="${severity}",service="alerter"\\} ${open.find((o) => o.severity === severity)?.n ?? 0}$`, 'm'));
     }
+    // The outbox backlog: none once every delivery settled; a delivery held back (retry due in an hour, made a minute ago) counts with its age.
+    const backlog = async () => {
+      const text = await (await fetch(`${harness.url}/metrics`)).text();
+      return [/^vigil_alerter_deliveries_pending\{service="alerter"\} (\S+)$/m, /^vigil_alerter_oldest_pending_delivery_seconds\{service="alerter"\} (\S+)$/m].map((re) => Number(re.exec(text)?.[1]));
+    };
+    await until('every delivery settled', async () => ((await harness.pool.query(`SELECT 1 FROM alerter.deliveries WHERE status IN ('pending', 'sending')`)).rowCount === 0 ? true : undefined));
+    expect(await backlog()).toEqual([0, 0]);
+    const incident = (await harness.pool.query<{ id: string }>('SELECT id FROM alerter.incidents LIMIT 1')).rows[0]?.id;
+    await harness.pool.query(
+      `INSERT INTO alerter.deliveries (incident_id, receiver, state, kind, idempotency_key, next_attempt_at, created_at) VALUES ($1, 'oncall-hook', 'triggered', 'notify', 'held-back', now() + interval '1 hour', now() - interval '60 seconds')`,
+      [incident],
+    );
+    const [pending, oldest] = await backlog();
+    expect(pending).toBe(1);
+    expect(oldest).toBeGreaterThanOrEqual(60);
+    expect(oldest).toBeLessThan(120);
+    await harness.pool.query(`DELETE FROM alerter.deliveries WHERE idempotency_key = 'held-back'`);
   });
 
   it('auto-resolves an incident once every linked alert is resolved, says why on the timeline, pages the resolve and audits it', async () => {

@@ -14,6 +14,8 @@ export class AlerterMetrics {
   readonly timeToAcknowledge: Histogram<'severity'>;
   readonly openIncidents: Gauge<'severity'>;
   readonly mitigations: Counter<'action' | 'outcome'>;
+  readonly deliveriesPending: Gauge;
+  readonly oldestPendingDelivery: Gauge;
 
   constructor(metrics: MetricsRegistry, @Inject(PG_POOL) pool: Pool) {
     const registers = [metrics];
@@ -29,6 +31,37 @@ export class AlerterMetrics {
       registers,
     });
     this.mitigations = new Counter({ name: 'vigil_alerter_mitigations_total', help: 'Mitigation actions from the incident API, by action and outcome (success, failure)', labelNames: ['action', 'outcome'], registers });
+    // The outbox backlog (deliveries not yet delivered or given up, retries included) and the
+    // age of its oldest row: a growing one means receivers are down or the worker is stuck.
+    // Both read at scrape time in one query.
+    const backlog = (() => {
+      let pending: Promise<{ n: number; oldest: number } | undefined> | undefined;
+      return () =>
+        (pending ??= pool
+          .query<{ n: number; oldest: number }>(
+            `SELECT count(*)::int AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest FROM alerter.deliveries WHERE status IN ('pending', 'sending')`,
+          )
+          .then((result) => result.rows[0], () => undefined)
+          .finally(() => setTimeout(() => (pending = undefined), 0)));
+    })();
+    this.deliveriesPending = new Gauge({
+      name: 'vigil_alerter_deliveries_pending',
+      help: 'Deliveries waiting to be sent or retried (read at scrape time)',
+      registers,
+      async collect() {
+        const row = await backlog();
+        if (row) this.set(row.n);
+      },
+    });
+    this.oldestPendingDelivery = new Gauge({
+      name: 'vigil_alerter_oldest_pending_delivery_seconds',
+      help: 'Age of the oldest delivery waiting to be sent or retried; 0 when none (read at scrape time)',
+      registers,
+      async collect() {
+        const row = await backlog();
+        if (row) this.set(row.oldest);
+      },
+    });
     // Read from Postgres at scrape time: the truth across replicas and restarts.
     this.openIncidents = new Gauge({
       name: 'vigil_alerter_open_incidents',
