@@ -38,7 +38,9 @@ describe('vault service', () => {
       expect(metrics).toMatch(/^process_cpu_user_seconds_total\{service="vault"\} /m);
       expect(metrics).toMatch(/^vigil_vault_sealed\{service="vault"\} 0$/m);
       const openapi = (await (await fetch(`${service.url}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
-      expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/secrets/data/{path}', '/v1/transit/encrypt/{name}', '/v1/sys/seal-status']));
+      expect(Object.keys(openapi.paths)).toEqual(
+        expect.arrayContaining(['/v1/secrets/data/{path}', '/v1/secrets/list', '/v1/transit/encrypt/{name}', '/v1/sys/leases/renew', '/v1/sys/leases/revoke-prefix/{path}', '/v1/sys/keyring/rotate', '/v1/sys/keyring/rekey', '/v1/sys/seal-status']),
+      );
     } finally {
       expect(await service.stop('test')).toBe(0);
       await db.drop();

@@ -1,17 +1,13 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiConflictResponse, ApiOperation } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { VaultApi } from './vault-api.decorator';
 import { VaultGate } from '../access/vault-gate';
 import { KeyringAdmin } from '../keyring/keyring-admin.service';
 
 /** The operator's keyring actions (keys:rotate, step-up); `npx vigil vault rotate|rekey` call them. */
-@ApiTags('sys')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'Missing or invalid token, or step-up MFA required (error: step_up_required).' })
-@ApiForbiddenResponse({ description: "The caller's roles do not grant keys:rotate." })
-@ApiServiceUnavailableResponse({ description: "error 'sealed' or 'audit_unavailable' (nothing was done)." })
 @ApiConflictResponse({ description: "error 'master_key_unavailable' or 'wrong_master_key': the configured master key cannot be read again or no longer opens the keyring." })
-@Controller('v1/sys/keyring')
+@VaultApi('sys', 'v1/sys/keyring', "The caller's roles do not grant keys:rotate.")
 export class KeyringController {
   constructor(
     private readonly gate: VaultGate,

@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiForbiddenResponse, ApiGoneResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiGoneResponse, ApiNotFoundResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { VaultApi } from './vault-api.decorator';
 import { VaultGate } from '../access/vault-gate';
 import { LEASE_ID } from '../leases/lease.store';
 import { LeaseService } from '../leases/lease.service';
@@ -10,12 +11,7 @@ import { secretPath } from './secrets.controller';
 const LEASE_BODY = { schema: { type: 'object', required: ['leaseId'], properties: { leaseId: { type: 'string', pattern: '^[0-9a-f]{32}$' } } } };
 
 /** Leases handed out with secret reads: renewed by their holder, revoked by it or by an operator. */
-@ApiTags('leases')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'Missing or invalid token, or step-up MFA required (error: step_up_required).' })
-@ApiForbiddenResponse({ description: "The caller's roles do not grant the permission." })
-@ApiServiceUnavailableResponse({ description: "error 'sealed' or 'audit_unavailable' (nothing was done)." })
-@Controller('v1/sys/leases')
+@VaultApi('leases', 'v1/sys/leases')
 export class LeasesController {
   constructor(
     private readonly gate: VaultGate,

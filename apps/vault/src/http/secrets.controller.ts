@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiGoneResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiParam, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiBody, ApiConflictResponse, ApiGoneResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { VaultApi } from './vault-api.decorator';
 import { VaultGate } from '../access/vault-gate';
 import type { VaultPermission } from '../access/access-policy';
 import { secretPathProblem } from '../secrets/secret-path';
@@ -15,12 +16,7 @@ const VERSIONS_BODY = { schema: { type: 'object', properties: { versions: { type
  * Versioned key/value secrets. The path is the rest of the URL after the operation's prefix
  * (`/v1/secrets/data/db/audit-writer`), as in HashiCorp Vault's KV v2, so paths keep their slashes.
  */
-@ApiTags('secrets')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'Missing or invalid token, or step-up MFA required (error: step_up_required).' })
-@ApiForbiddenResponse({ description: "The caller's roles do not grant the permission, or a service asked for another service's path." })
-@ApiServiceUnavailableResponse({ description: "error 'sealed' (no or wrong master key; reason given) or 'audit_unavailable' (the audit event could not be produced: nothing was done)." })
-@Controller('v1/secrets')
+@VaultApi('secrets', 'v1/secrets', "The caller's roles do not grant the permission, or a service asked for another service's path.")
 export class SecretsController {
   constructor(
     private readonly gate: VaultGate,

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Get, HttpCode, HttpStatus, Param, Patch, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiConflictResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { VaultApi } from './vault-api.decorator';
 import type { VaultPermission } from '../access/access-policy';
 import { VaultGate } from '../access/vault-gate';
 import { batchItems, checkKeyName } from '../transit/transit-request';
@@ -17,12 +18,7 @@ const batchBody = (field: string, description: string) => ({
 });
 
 /** Encryption as a service: ciphertexts are `vigil:v<N>:<base64(nonce ‖ ciphertext ‖ tag)>`. */
-@ApiTags('transit')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'Missing or invalid token, or step-up MFA required (error: step_up_required).' })
-@ApiForbiddenResponse({ description: "The caller's roles do not grant the permission." })
-@ApiServiceUnavailableResponse({ description: "error 'sealed' (reason given) or 'audit_unavailable' (nothing was done)." })
-@Controller('v1/transit')
+@VaultApi('transit', 'v1/transit')
 export class TransitController {
   constructor(
     private readonly gate: VaultGate,

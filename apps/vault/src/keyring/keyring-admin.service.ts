@@ -3,7 +3,7 @@ import { PG_POOL, SERVICE_CONFIG } from '@vigil/service';
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { Caller } from '../access/vault-gate';
-import { auditedChange } from '../audit/audited-change';
+import { auditedChange } from '../audit/audited-operation';
 import { VaultAudit } from '../audit/vault-audit';
 import { DecryptionError, KEY_BYTES, gcmOpen, gcmSeal } from '../crypto/aes-gcm';
 import { KEY_CHECK_AAD, keyringAad, secretAad, transitKeyAad } from '../crypto/associated-data';

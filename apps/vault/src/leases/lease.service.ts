@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PG_POOL, SERVICE_CONFIG } from '@vigil/service';
 import type { Pool } from 'pg';
 import type { Caller } from '../access/vault-gate';
-import { auditedChange } from '../audit/audited-change';
+import { auditedChange } from '../audit/audited-operation';
 import { VaultAudit } from '../audit/vault-audit';
 import type { VaultConfig } from '../vault.config';
 import { leaseGone, notFound } from '../vault.errors';

@@ -4,10 +4,10 @@ import { PG_POOL, SERVICE_CONFIG } from '@vigil/service';
 import type { Pool, PoolClient } from 'pg';
 import { serviceOwnsPath } from '../access/service-paths';
 import type { Caller } from '../access/vault-gate';
-import { VaultAudit, type VaultAuditRecord } from '../audit/vault-audit';
+import { auditedChange, auditedRead, type AuditDeps } from '../audit/audited-operation';
+import { VaultAudit } from '../audit/vault-audit';
 import { DecryptionError, gcmOpen, gcmSeal } from '../crypto/aes-gcm';
 import { secretAad } from '../crypto/associated-data';
-import { inTransaction } from '@vigil/database';
 import { VaultKeyring } from '../keyring/vault-keyring';
 import { LeaseService, type LeaseView } from '../leases/lease.service';
 import type { VaultConfig } from '../vault.config';
@@ -50,16 +50,18 @@ const resourceOf = (path: string) => `secret:${path}`;
 @Injectable()
 export class SecretsService {
   private readonly maxVersions: number;
+  private readonly deps: AuditDeps;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(SERVICE_CONFIG) config: VaultConfig,
     private readonly keyring: VaultKeyring,
-    private readonly audit: VaultAudit,
-    private readonly metrics: VaultMetrics,
+    audit: VaultAudit,
+    metrics: VaultMetrics,
     private readonly leases: LeaseService,
   ) {
     this.maxVersions = config.VIGIL_VAULT_MAX_VERSIONS;
+    this.deps = { pool, audit, metrics };
   }
 
   /**
@@ -185,45 +187,12 @@ export class SecretsService {
     });
   }
 
-  // Reads: the operation, then its audit event (success or failure), then the answer.
-  private async audited<T>(caller: Caller, action: string, path: string, details: Record<string, number | number[] | string>, fn: (note: (d: Record<string, number | number[] | string>) => void) => Promise<T>): Promise<T> {
-    const noted: JsonObject = { ...details };
-    const record: VaultAuditRecord = { actor: caller.actor, action, resource: resourceOf(path), outcome: 'success', traceId: caller.traceId, details: noted };
-    let result: T;
-    try {
-      result = await fn((d) => Object.assign(noted, d));
-    } catch (error) {
-      await this.auditFailure(record, error);
-      throw error;
-    }
-    await this.audit.record(record);
-    this.metrics.operations.inc({ operation: action, outcome: 'success' });
-    return result;
+  private audited<T>(caller: Caller, action: string, path: string, details: JsonObject, fn: (note: (d: JsonObject) => void) => Promise<T>): Promise<T> {
+    return auditedRead(this.deps, { actor: caller.actor, action, resource: resourceOf(path), traceId: caller.traceId, details }, (noted) => fn((d) => Object.assign(noted, d)));
   }
 
   // Changes: the audit event is produced before COMMIT, so a change that cannot be audited does not happen.
-  private async auditedTx<T>(caller: Caller, action: string, path: string, details: Record<string, number | number[] | string>, fn: (client: PoolClient, note: (d: Record<string, number | number[] | string>) => void) => Promise<T>): Promise<T> {
-    const noted: JsonObject = { ...details };
-    const record: VaultAuditRecord = { actor: caller.actor, action, resource: resourceOf(path), outcome: 'success', traceId: caller.traceId, details: noted };
-    try {
-      const result = await inTransaction(this.pool, async (client) => {
-        const value = await fn(client, (d) => Object.assign(noted, d));
-        await this.audit.record(record);
-        return value;
-      });
-      this.metrics.operations.inc({ operation: action, outcome: 'success' });
-      return result;
-    } catch (error) {
-      if (!(error instanceof VaultError && error.code === 'audit_unavailable')) await this.auditFailure(record, error);
-      else this.metrics.operations.inc({ operation: action, outcome: 'audit_unavailable' });
-      throw error;
-    }
-  }
-
-  private async auditFailure(record: VaultAuditRecord, error: unknown): Promise<void> {
-    const code = error instanceof VaultError ? error.code : 'internal_error';
-    this.metrics.operations.inc({ operation: record.action, outcome: code });
-    // The failure's own audit event; if even that cannot be produced, the answer is the 503.
-    await this.audit.record({ ...record, outcome: 'failure', reason: error instanceof VaultError ? String((error.getResponse() as { message: string }).message) : 'internal error' });
+  private auditedTx<T>(caller: Caller, action: string, path: string, details: JsonObject, fn: (client: PoolClient, note: (d: JsonObject) => void) => Promise<T>): Promise<T> {
+    return auditedChange(this.deps, { actor: caller.actor, action, resource: resourceOf(path), traceId: caller.traceId, details }, (client, noted) => fn(client, (d) => Object.assign(noted, d)));
   }
 }

@@ -4,13 +4,13 @@ import { PG_POOL, SERVICE_CONFIG } from '@vigil/service';
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { Caller } from '../access/vault-gate';
-import { VaultAudit, type VaultAuditRecord } from '../audit/vault-audit';
+import { auditedChange, auditedRead, type AuditDeps } from '../audit/audited-operation';
+import { VaultAudit } from '../audit/vault-audit';
 import { DecryptionError, KEY_BYTES, gcmOpen, gcmSeal } from '../crypto/aes-gcm';
 import { transitDataAad, transitKeyAad } from '../crypto/associated-data';
-import { inTransaction } from '@vigil/database';
 import { VaultKeyring } from '../keyring/vault-keyring';
 import type { VaultConfig } from '../vault.config';
-import { VaultError, badRequest, conflict, integrityFailure, notFound } from '../vault.errors';
+import { badRequest, conflict, integrityFailure, notFound } from '../vault.errors';
 import { VaultMetrics } from '../vault.metrics';
 import { CiphertextFormatError, formatCiphertext, parseCiphertext } from './ciphertext-format';
 import { EncryptionCounter, EncryptionLimitReached } from './encryption-counter';
@@ -44,14 +44,16 @@ const resourceOf = (name: string) => `transit-key:${name}`;
 export class TransitService {
   private readonly counter: EncryptionCounter;
   private readonly keys = new Map<string, Buffer>();
+  private readonly deps: AuditDeps;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(SERVICE_CONFIG) config: VaultConfig,
     private readonly keyring: VaultKeyring,
-    private readonly audit: VaultAudit,
+    audit: VaultAudit,
     private readonly metrics: VaultMetrics,
   ) {
+    this.deps = { pool, audit, metrics };
     this.counter = new EncryptionCounter(new PostgresCounterStore(pool), config.VIGIL_VAULT_TRANSIT_ENCRYPTION_LIMIT, config.VIGIL_VAULT_TRANSIT_COUNTER_BLOCK);
   }
 
@@ -246,42 +248,12 @@ export class TransitService {
     };
   }
 
-  private async audited<T>(caller: Caller, action: string, name: string, fn: (details: JsonObject) => Promise<T>): Promise<T> {
-    const details: JsonObject = {};
-    const record: VaultAuditRecord = { actor: caller.actor, action, resource: resourceOf(name), outcome: 'success', traceId: caller.traceId, details };
-    let result: T;
-    try {
-      result = await fn(details);
-    } catch (error) {
-      await this.auditFailure(record, error);
-      throw error;
-    }
-    await this.audit.record(record);
-    this.metrics.operations.inc({ operation: action, outcome: 'success' });
-    return result;
+  private audited<T>(caller: Caller, action: string, name: string, fn: (details: JsonObject) => Promise<T>): Promise<T> {
+    return auditedRead(this.deps, { actor: caller.actor, action, resource: resourceOf(name), traceId: caller.traceId }, fn);
   }
 
   private async auditedTx(caller: Caller, action: string, name: string, fn: (client: PoolClient, details: JsonObject) => Promise<void>): Promise<void> {
-    const details: JsonObject = {};
-    const record: VaultAuditRecord = { actor: caller.actor, action, resource: resourceOf(name), outcome: 'success', traceId: caller.traceId, details };
-    try {
-      await inTransaction(this.pool, async (client) => {
-        await fn(client, details);
-        await this.audit.record(record);
-      });
-      this.metrics.operations.inc({ operation: action, outcome: 'success' });
-    } catch (error) {
-      if (error instanceof VaultError && error.code === 'audit_unavailable') this.metrics.operations.inc({ operation: action, outcome: 'audit_unavailable' });
-      else await this.auditFailure(record, error);
-      throw error;
-    }
-  }
-
-  private async auditFailure(record: VaultAuditRecord, error: unknown): Promise<void> {
-    const code = error instanceof VaultError ? error.code : 'internal_error';
-    this.metrics.operations.inc({ operation: record.action, outcome: code });
-    const message = error instanceof VaultError ? String((error.getResponse() as { message: string }).message) : 'internal error';
-    await this.audit.record({ ...record, outcome: 'failure', reason: message });
+    await auditedChange(this.deps, { actor: caller.actor, action, resource: resourceOf(name), traceId: caller.traceId }, fn);
   }
 
   /** Forgets the unsealed key material (shutdown). */
