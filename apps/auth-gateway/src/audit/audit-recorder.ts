@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditSink } from '@vigil/auth';
-import { auditEventsContract, securityIncidentsContract, type AuditActor, type AuditEvent, type AuditOutcome, type IncidentType, type SecurityIncident } from '@vigil/contracts';
+import { auditEventsContract, ContractViolation, securityIncidentsContract, type AuditActor, type AuditEvent, type AuditOutcome, type IncidentType, type SecurityIncident } from '@vigil/contracts';
 import { EventProducer } from '@vigil/kafka';
 import type { JsonObject } from '@vigil/contracts';
 import { randomUUID } from 'node:crypto';
@@ -36,14 +36,24 @@ export class AuditRecorder implements AuditSink {
     private readonly producer: EventProducer,
     private readonly metrics: AuthGatewayMetrics,
   ) {
-    this.events = new GroupCommit((batch) => this.producer.send(auditEventsContract, batch));
+    this.events = new GroupCommit((batch) => this.sendBatch(batch));
   }
 
   /** Resolves once the producer has this event acknowledged; an event the contract refuses fails alone. */
   async record(event: AuditEvent): Promise<void> {
-    auditEventsContract.parse(event);
     await this.events.add(event);
     this.metrics.auditEvents.inc({ action: event.action, outcome: event.outcome });
+  }
+
+  // The contract is checked as the batch is sent; should one event break it, the others go on
+  // their own and only the bad one fails.
+  private async sendBatch(batch: AuditEvent[]): Promise<void | unknown[]> {
+    try {
+      await this.producer.send(auditEventsContract, batch);
+    } catch (error) {
+      if (!(error instanceof ContractViolation) || batch.length === 1) throw error;
+      return Promise.all(batch.map((event) => this.producer.send(auditEventsContract, [event]).then(() => undefined, (e: unknown) => e)));
+    }
   }
 
   async audit(input: AuditInput): Promise<void> {

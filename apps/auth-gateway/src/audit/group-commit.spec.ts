@@ -37,4 +37,10 @@ describe('GroupCommit', () => {
     expect(writes.flat().sort()).toEqual([1, 2, 3, 4, 5]);
     expect(Math.max(...writes.map((w) => w.length))).toBeLessThanOrEqual(2);
   });
+
+  it('settles each item with its own outcome when the write tells them apart', async () => {
+    const group = new GroupCommit<number>(async (items) => items.map((n) => (n % 2 ? undefined : new Error(`bad ${n}`))), { maxInFlight: 1 });
+    const outcomes = await Promise.allSettled([1, 2, 3].map((n) => group.add(n)));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
 });

@@ -9,8 +9,12 @@ export class GroupCommit<T> {
   private pending: Array<{ item: T; resolve: () => void; reject: (error: unknown) => void }> = [];
   private inFlight = 0;
 
+  /**
+   * `write` resolves when every item is safe, or with one entry per item (an error, or
+   * undefined when that item is safe) when it could tell them apart.
+   */
   constructor(
-    private readonly write: (items: T[]) => Promise<void>,
+    private readonly write: (items: T[]) => Promise<void | unknown[]>,
     private readonly options: { maxBatch?: number; maxInFlight?: number } = {},
   ) {}
 
@@ -26,8 +30,8 @@ export class GroupCommit<T> {
       const batch = this.pending.splice(0, this.options.maxBatch ?? 500);
       this.inFlight++;
       this.write(batch.map((entry) => entry.item)).then(
-        () => {
-          for (const entry of batch) entry.resolve();
+        (errors) => {
+          batch.forEach((entry, i) => (errors?.[i] === undefined ? entry.resolve() : entry.reject(errors[i])));
         },
         (error: unknown) => {
           for (const entry of batch) entry.reject(error);

@@ -99,27 +99,17 @@ export class UpstreamForwarder {
       if (req.headers['content-length'] !== undefined) headers['content-length'] = req.headers['content-length'];
     }
 
-    // The caller went away: stop the upstream request too.
-    const abort = new AbortController();
-    const onClose = () => {
-      if (!res.writableFinished) abort.abort();
-    };
-    res.once('close', onClose);
     let answer: Awaited<ReturnType<Pool['request']>>;
     try {
-      answer = await entry.pool.request({ method: req.method as 'GET', path: `${entry.basePath}${pathWithQuery}`, headers, body: requestBody, signal: abort.signal });
+      answer = await entry.pool.request({ method: req.method as 'GET', path: `${entry.basePath}${pathWithQuery}`, headers, body: requestBody });
     } catch (error) {
-      res.off('close', onClose);
       throw failure(service, error);
     }
     res.statusCode = answer.statusCode;
     for (const [name, value] of Object.entries(endToEndHeaders(answer.headers as Record<string, string | string[]>))) res.setHeader(name, value);
     res.setHeader('x-request-id', requestId);
-    try {
-      await pipeline(answer.body, res);
-    } finally {
-      res.off('close', onClose);
-    }
+    // A caller that goes away mid-answer ends the pipeline, which destroys the upstream body too.
+    await pipeline(answer.body, res);
     return answer.statusCode;
   }
 
