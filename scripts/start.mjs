@@ -150,6 +150,15 @@ async function runMigrations() {
   }
 }
 
+// The six services' accounts (client credentials for the gateway's token endpoint): created once,
+// each new secret written to .vigil/keys/service-accounts/<service>.json (0600); reruns keep them.
+async function ensureServiceAccounts() {
+  const script = path.join(repoRoot, 'dist/apps/auth-gateway/src/cli/service-accounts.js');
+  if (!fs.existsSync(script)) return;
+  const gateway = SERVICES.find((svc) => svc.name === 'auth-gateway');
+  await step('service accounts', NODE, [script, '--dir', path.join(stateDir, 'keys', 'service-accounts')], serviceEnv(gateway));
+}
+
 function startService(svc, index) {
   const main = path.join(repoRoot, 'dist/apps', svc.name, 'src/main.js');
   if (!fs.existsSync(main)) throw new StartError(`${path.relative(repoRoot, main)} is missing: build first (npx nx run-many -t build)`);
@@ -282,6 +291,7 @@ async function main() {
     await step('infra', NODE, [path.join(repoRoot, 'scripts/infra.mjs'), 'up', ...infraArgs]);
     if (!skipBuild) await step('build', NODE, [path.join(repoRoot, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build']);
     await runMigrations();
+    await ensureServiceAccounts();
 
     fs.mkdirSync(logDir, { recursive: true });
     SERVICES.forEach(startService);
