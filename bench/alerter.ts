@@ -8,6 +8,11 @@
  *  - latency: BENCH_SAMPLES alerts (default 200) with new fingerprints, one at a time, group
  *    wait 0: from just before the Kafka send to the receiver getting the page (p50/p90/p99).
  * Aim (issue 7): p99 alert on Kafka → receiver request < 1 s with group wait off.
+ * Baseline, in the same run on the same topic: a bare consumer (libs/kafka's runner, its own
+ * group, a handler that only counts and stamps arrival times) reading the same burst and the
+ * same latency samples. Ratios: alerter alerts/s ÷ bare consume msgs/s, and the alerter's
+ * Kafka → receiver p50/p99 ÷ the bare Kafka → consumer p50/p99. Both run at once on the
+ * 2 shared cores, so the numbers are noisy.
  *
  * Run: npm run bench -- alerter. It re-runs itself with SWC_NODE_PROJECT set (the alerter's
  * Nest classes need decorators, which @swc-node/register compiles only with the tsconfig), and
@@ -34,7 +39,7 @@ async function main(): Promise<void> {
   // Loaded only in the child (see the header). The benchmark drives the app's own classes in process.
   const { loadConfig } = require('@vigil/config') as typeof import('@vigil/config');
   const { complianceAlertsContract, exampleComplianceAlert } = require('@vigil/contracts') as typeof import('@vigil/contracts');
-  const { createEventProducer } = require('@vigil/kafka') as typeof import('@vigil/kafka');
+  const { createConsumerRunner, createEventProducer, silentLogger } = require('@vigil/kafka') as typeof import('@vigil/kafka');
   const { createLogger } = require('@vigil/observability') as typeof import('@vigil/observability');
   const { startService } = require('@vigil/service') as typeof import('@vigil/service');
   const { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix } = require('@vigil/testing') as typeof import('@vigil/testing');
@@ -69,8 +74,26 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
+  // The baseline: a bare consumer of the same topic, counting and stamping arrivals.
+  const bare = { count: 0, firstAt: 0, lastAt: 0, arrivals: new Map<string, number>() };
+  const baseline = createConsumerRunner<{ fingerprint: string }>({
+    brokers: infraEnv().kafkaBrokers,
+    clientId: 'alerter-bench-baseline',
+    topicPrefix: prefix,
+    groupId: `${prefix}bench-baseline`,
+    contracts: [complianceAlertsContract] as never,
+    logger: silentLogger,
+    lagIntervalMs: 0,
+    handler: async (messages) => {
+      const now = performance.now();
+      bare.count += messages.length;
+      bare.lastAt = now;
+      for (const m of messages) bare.arrivals.set(`compliance:${m.value.fingerprint}`, now);
+    },
+  });
   try {
     await wait('the alerter ready', async () => (await fetch(`${alerter.url}/readyz`)).status === 200);
+    await baseline.start();
     const counted = async () => Number((await pool.query('SELECT coalesce(sum(count), 0)::int AS n FROM alerter.alerts')).rows[0].n);
 
     // 1. Ingest with dedup.
@@ -80,6 +103,8 @@ async function main(): Promise<void> {
     const producedMs = performance.now() - t0;
     await wait('every alert counted', async () => (await counted()) >= ALERTS);
     const ingestMs = performance.now() - t0;
+    await wait('the bare consumer to read the burst', async () => bare.count >= ALERTS);
+    const bareMs = bare.lastAt - t0;
     const incidents = Number((await pool.query('SELECT count(*)::int AS n FROM alerter.incidents')).rows[0].n);
     await wait('the burst pages delivered', async () => Number((await pool.query(`SELECT count(*)::int AS n FROM alerter.deliveries WHERE status = 'delivered'`)).rows[0].n) >= incidents);
 
@@ -104,16 +129,34 @@ async function main(): Promise<void> {
       arrivals.set(fingerprint, performance.now());
       samples.push((arrivals.get(fingerprint) ?? NaN) - (origin.get(fingerprint) ?? NaN));
     }
+    await wait('the bare consumer to read the samples', async () => bare.count >= ALERTS + SAMPLES);
+    const bareSamples = [...origin].map(([fingerprint, sentAt]) => (bare.arrivals.get(fingerprint) ?? NaN) - sentAt);
+    const alerterLatency = latency(samples);
+    const bareLatency = latency(bareSamples);
+    const alertsPerSec = Math.round(ALERTS / (ingestMs / 1000));
+    const bareMsgsPerSec = Math.round(ALERTS / (bareMs / 1000));
     const result = {
       bench: 'alerter',
       at: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version },
-      ingest: { alerts: ALERTS, fingerprints: FINGERPRINTS, incidents, produceMs: round(producedMs), totalMs: round(ingestMs), alertsPerSec: Math.round(ALERTS / (ingestMs / 1000)) },
-      kafkaToReceiver: { groupWaitMs: 0, pollIntervalMs: config.VIGIL_ALERTER_POLL_INTERVAL, ...latency(samples), aimP99Ms: 1000 },
+      ingest: {
+        alerts: ALERTS,
+        fingerprints: FINGERPRINTS,
+        incidents,
+        produceMs: round(producedMs),
+        totalMs: round(ingestMs),
+        alertsPerSec,
+        baselineBareConsumeMsgsPerSec: bareMsgsPerSec,
+        ratioToBareConsume: round(alertsPerSec / bareMsgsPerSec),
+      },
+      kafkaToReceiver: { groupWaitMs: 0, pollIntervalMs: config.VIGIL_ALERTER_POLL_INTERVAL, ...alerterLatency, aimP99Ms: 1000 },
+      baselineKafkaToBareConsumer: bareLatency,
+      latencyRatioToBare: { p50: round(alerterLatency.p50Ms / bareLatency.p50Ms), p99: round(alerterLatency.p99Ms / bareLatency.p99Ms) },
     };
     fs.writeFileSync(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result, null, 2));
   } finally {
+    await baseline.stop();
     await producer.close();
     await alerter.stop('bench');
     await pool.end();
