@@ -137,7 +137,8 @@ describe('compliance-detector on Kafka and Redis', () => {
       await new Promise((resolve) => setTimeout(resolve, 1500)); // room for a duplicate to show up, if one were sent
       const metrics = await (await fetch(`${second.url}/metrics`)).text();
       expect(metrics).toMatch(/vigil_compliance_detector_alerts_total\{rule="order-to-trade-ratio",type="ORDER_TO_TRADE_RATIO",severity="MEDIUM",service="compliance-detector"\} 1/);
-      expect(metrics).toMatch(/vigil_compliance_detector_events_total\{outcome="duplicate",service="compliance-detector"\} 30/);
+      expect(metrics).toMatch(/vigil_compliance_detector_events_total\{outcome="duplicate",venue="XLON",service="compliance-detector"\} 30/);
+      expect(metrics).toMatch(/vigil_compliance_detector_rule_evaluation_seconds_total\{rule="order-to-trade-ratio",type="ORDER_TO_TRADE_RATIO",service="compliance-detector"\} [0-9.e-]+/);
       expect(metrics).toMatch(/vigil_compliance_detector_redis_round_trips_per_batch_count/);
       expect(metrics).toMatch(/vigil_compliance_detector_redis_round_trips_total\{service="compliance-detector"\} [1-9]/);
       expect(metrics).toMatch(/vigil_compliance_detector_rule_evaluations_total\{rule="order-to-trade-ratio",type="ORDER_TO_TRADE_RATIO",service="compliance-detector"\} [1-9]/);

@@ -135,7 +135,7 @@ export class Detector {
       // A copy of an event still pending is a duplicate; one of an event already behind the watermark is late anyway.
       const pendingIds = new Set(held.state.pending.map((t) => t.event.eventId));
       const incoming = group.events.filter((t) => !pendingIds.has(t.event.eventId));
-      this.metrics?.events.inc({ outcome: 'duplicate' }, group.events.length - incoming.length);
+      this.metrics?.events.inc({ outcome: 'duplicate', venue: group.venue }, group.events.length - incoming.length);
       const market = this.marketOf(group.venue, group.instrument);
       const rules = this.book.rulesFor(group.venue, group.instrument);
       const watermarkBefore = held.state.watermarkMs;
@@ -143,9 +143,12 @@ export class Detector {
         flush,
         ...(group.advanceToMs !== undefined ? { advanceToMs: group.advanceToMs } : {}),
       });
-      this.metrics?.events.inc({ outcome: 'accepted' }, result.accepted.length);
-      this.metrics?.events.inc({ outcome: 'late' }, result.late.length);
-      for (const rule of rules) this.metrics?.evaluations.inc({ rule: rule.id, type: rule.type }, result.evaluations.get(rule.id) ?? 0);
+      this.metrics?.events.inc({ outcome: 'accepted', venue: group.venue }, result.accepted.length);
+      this.metrics?.events.inc({ outcome: 'late', venue: group.venue }, result.late.length);
+      for (const rule of rules) {
+        this.metrics?.evaluations.inc({ rule: rule.id, type: rule.type }, result.evaluations.get(rule.id) ?? 0);
+        this.metrics?.ruleSeconds.inc({ rule: rule.id, type: rule.type }, result.ruleSeconds.get(rule.id) ?? 0);
+      }
       for (const t of result.accepted) newestMs = Math.max(newestMs ?? t.tsMs, t.tsMs);
       if (result.accepted.length > 0) held.lastEventWallMs = now;
 

@@ -11,6 +11,9 @@ import type { Placement } from '../rules/rule';
 /** The window of the instrument's median NEW-order size (the 30 min). */
 const ORDER_SIZE_WINDOW_MS = 1_800_000;
 
+/** One released event in this many has its rules timed (the metric is an estimate, its cost negligible). */
+const RULE_TIMING_SAMPLE = 16;
+
 /** How long a FILL waits for the other FILL of its trade (event time) before it is forgotten. */
 const OPEN_TRADE_MS = 60_000;
 
@@ -39,6 +42,8 @@ export interface EvaluationResult {
   released: number;
   /** Rule evaluations by rule id. */
   evaluations: Map<string, number>;
+  /** Time the rules took (s) by rule id, estimated from every RULE_TIMING_SAMPLE-th event (timing all of them would cost more than some rules). */
+  ruleSeconds: Map<string, number>;
   /** Accounts whose windows changed. */
   touched: Set<string>;
 }
@@ -60,7 +65,7 @@ export function evaluateInstrument(
   // State saved by an earlier version has no book yet.
   state.book ??= emptyOrderBook();
   state.newOrderSizes ??= emptyNewOrderSizes();
-  const result: EvaluationResult = { findings: [], accepted: [], late: [], released: 0, evaluations: new Map(), touched: new Set() };
+  const result: EvaluationResult = { findings: [], accepted: [], late: [], released: 0, evaluations: new Map(), ruleSeconds: new Map(), touched: new Set() };
 
   for (const timed of work.incoming) {
     if (state.watermarkMs !== null && timed.tsMs < state.watermarkMs) {
@@ -83,7 +88,8 @@ export function evaluateInstrument(
   state.watermarkMs = watermarkMs;
 
   const emitFor = (rule: ConfiguredRule) => (finding: Finding) => result.findings.push({ rule, finding });
-  for (const { event, tsMs } of ready) {
+  for (let index = 0; index < ready.length; index++) {
+    const { event, tsMs } = ready[index];
     let placement: Placement | undefined;
     if (event.eventType === 'NEW' && event.orderType === 'LIMIT') {
       placement = {
@@ -99,8 +105,11 @@ export function evaluateInstrument(
     recordInAccount(account, event, tsMs);
     const priceBefore = state.lastPrice;
     const trade = event.eventType === 'FILL' ? pairFill(state, event, tsMs) : undefined;
+    const timing = index % RULE_TIMING_SAMPLE === 0;
     for (const rule of rules) {
+      const started = timing ? performance.now() : 0;
       ruleOf(rule.type).onEvent({ rule: rule as never, event, tsMs, market, account, instrument: state, trade, priceBefore, placement, emit: emitFor(rule) });
+      if (timing) result.ruleSeconds.set(rule.id, (result.ruleSeconds.get(rule.id) ?? 0) + ((performance.now() - started) / 1000) * RULE_TIMING_SAMPLE);
     }
   }
   result.released = ready.length;
