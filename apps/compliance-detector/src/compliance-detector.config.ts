@@ -22,6 +22,10 @@ export const complianceDetectorConfig = baseServiceConfig('compliance-detector',
   VIGIL_DETECTOR_IDLE_FLUSH_AFTER: env.duration().default(2_000),
   // Most instruments whose state is held in memory between batches (Redis keeps all of them).
   VIGIL_DETECTOR_HELD_INSTRUMENTS: env.int({ min: 1, max: 1_000_000 }).default(10_000),
+  // The rules API checks the gateway's tokens: its issuer, this service's audience, the gateway's JWKS.
+  VIGIL_DETECTOR_AUTH_ISSUER: env.string().default('vigil-auth-gateway'),
+  VIGIL_DETECTOR_AUTH_AUDIENCE: env.string().default('compliance-detector'),
+  VIGIL_DETECTOR_AUTH_JWKS_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8080/.well-known/jwks.json'),
 });
 
 export type ComplianceDetectorConfig = z.output<typeof complianceDetectorConfig>;

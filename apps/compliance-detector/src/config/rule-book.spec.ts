@@ -91,4 +91,32 @@ describe('RuleBook', () => {
     writeFileSync(join(dir, 'bad.yaml'), 'rules: [\n');
     expect(() => RuleBook.load(join(dir, 'bad.yaml'))).toThrow(/bad\.yaml is invalid: is not valid YAML or JSON/);
   });
+
+  describe('changes made through the rules API', () => {
+    const change = (version: number, parameters: Record<string, unknown>) => ({ version, severity: 'LOW' as const, enabled: true, parameters, updatedAt: '2026-03-02T14:00:00Z', updatedBy: 'alice' });
+
+    it('lays a change over the file at once: rulesFor answers with the new parameters and version', () => {
+      const book = RuleBook.load();
+      expect(book.rulesFor('XLON', 'VOD').find((r) => r.id === 'order-to-trade-ratio')).toMatchObject({ version: 1, parameters: { maxRatio: 100 } });
+      book.applyChanges({ 'order-to-trade-ratio': change(2, { maxRatio: 10, minMessages: 20 }) });
+      expect(book.rulesFor('XLON', 'VOD').find((r) => r.id === 'order-to-trade-ratio')).toMatchObject({ version: 2, severity: 'LOW', parameters: { maxRatio: 10, minMessages: 20, windowMs: 1_800_000 } });
+      expect(book.entries().find((e) => e.entry.id === 'order-to-trade-ratio')?.change?.updatedBy).toBe('alice');
+    });
+
+    it('lets a newer rule file supersede an older API change (the higher version wins)', () => {
+      const book = RuleBook.load();
+      book.applyChanges({ 'order-to-trade-ratio': change(1, { maxRatio: 10 }) });
+      expect(book.rulesFor('XLON', 'VOD').find((r) => r.id === 'order-to-trade-ratio')?.parameters).toMatchObject({ maxRatio: 100 });
+      expect(book.entries().find((e) => e.entry.id === 'order-to-trade-ratio')?.change).toBeUndefined();
+    });
+
+    it('checks a candidate change as a whole file, naming the bad parameter as the request names it', () => {
+      const book = RuleBook.load();
+      const { problems } = book.candidate('order-to-trade-ratio', { version: 2, severity: 'MEDIUM', enabled: true, parameters: { maxRatio: -1 } });
+      expect(problems).toEqual([expect.stringMatching(/^parameters\.maxRatio: Too small/)]);
+      expect(book.candidate('nope', { version: 2, severity: 'MEDIUM', enabled: true, parameters: {} }).problems).toEqual(['no rule has the id "nope"']);
+      // A refused candidate changes nothing.
+      expect(book.rulesFor('XLON', 'VOD').find((r) => r.id === 'order-to-trade-ratio')?.parameters).toMatchObject({ maxRatio: 100 });
+    });
+  });
 });

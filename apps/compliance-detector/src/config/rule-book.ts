@@ -31,13 +31,82 @@ export class RuleFileError extends Error {
 }
 
 /**
+ * A rule changed through the HTTP API (rules-api/): its new entry, kept in Redis, laid over
+ * the file's entry while its version is above the file's (a newer file supersedes it).
+ */
+export interface RuleChange {
+  version: number;
+  severity: RuleEntry['severity'];
+  enabled: boolean;
+  parameters: Record<string, unknown>;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/**
  * The validated rule file, answering per instrument: which rules run with which parameters
- * (overrides for its venue and class applied), its tick size, its venue's close.
+ * (overrides for its venue and class applied), its tick size, its venue's close. Rule changes
+ * made through the API are laid over the file while the service runs (applyChanges): the
+ * detector asks rulesFor() every batch, so a change applies from the next batch on.
  */
 export class RuleBook {
-  private readonly cache = new Map<string, ConfiguredRule[]>();
+  private cache = new Map<string, ConfiguredRule[]>();
+  private current: RuleFile;
+  private changes: Record<string, RuleChange> = {};
 
-  private constructor(readonly file: RuleFile) {}
+  private constructor(private readonly base: RuleFile) {
+    this.current = base;
+  }
+
+  /** The rule file in force: the file with the API's changes laid over it. */
+  get file(): RuleFile {
+    return this.current;
+  }
+
+  /** The rule entries in force, each with the API change that set it, if one did. */
+  entries(): { entry: RuleEntry; change: RuleChange | undefined }[] {
+    return this.current.rules.map((entry) => ({ entry, change: this.changeOf(entry) }));
+  }
+
+  /**
+   * The file in force with one rule's entry replaced, validated as a whole (the rule's own
+   * parameter schema, every override combination): the problems, each naming its field.
+   */
+  candidate(ruleId: string, entry: Omit<RuleEntry, 'id' | 'type'>): { file: RuleFile; problems: string[] } {
+    const index = this.current.rules.findIndex((r) => r.id === ruleId);
+    if (index < 0) return { file: this.current, problems: [`no rule has the id "${ruleId}"`] };
+    const file: RuleFile = { ...this.current, rules: this.current.rules.map((r, i) => (i === index ? { ...r, ...entry } : r)) };
+    try {
+      return { file: RuleBook.from(file, 'the changed rules').file, problems: [] };
+    } catch (error) {
+      if (!(error instanceof RuleFileError)) throw error;
+      // The rule's own fields are named as the request names them (parameters.maxRatio).
+      return { file, problems: error.problems.map((p) => p.replace(`rules[${index}].`, '')) };
+    }
+  }
+
+  /** Lays API changes over the file (those with a version above the file's rule); the rest of the file stays. */
+  applyChanges(changes: Record<string, RuleChange>): void {
+    const rules = this.base.rules.map((entry) => {
+      const change = changes[entry.id];
+      if (!change || change.version <= entry.version) return entry;
+      return { ...entry, version: change.version, severity: change.severity, enabled: change.enabled, parameters: change.parameters };
+    });
+    const next = RuleBook.from({ ...this.base, rules }, 'rule file with API changes').file;
+    this.changes = changes;
+    this.current = next;
+    this.cache = new Map();
+  }
+
+  /** The rule's version in the file itself (an API change must be above it to be in force). */
+  fileVersionOf(ruleId: string): number {
+    return this.base.rules.find((r) => r.id === ruleId)?.version ?? 0;
+  }
+
+  private changeOf(entry: RuleEntry): RuleChange | undefined {
+    const change = this.changes[entry.id];
+    return change && change.version === entry.version && change.version > this.fileVersionOf(entry.id) ? change : undefined;
+  }
 
   /** Validates a parsed rule file (YAML or JSON): structure, then each rule's parameters with overrides applied. */
   static from(input: unknown, source = 'rules'): RuleBook {
@@ -66,19 +135,19 @@ export class RuleBook {
   }
 
   get detection(): RuleFile['detection'] {
-    return this.file.detection;
+    return this.current.detection;
   }
 
   tickSize(instrument: string): number {
-    return this.file.market.instruments[instrument]?.tickSize ?? this.file.market.defaultTickSize;
+    return this.current.market.instruments[instrument]?.tickSize ?? this.current.market.defaultTickSize;
   }
 
   instrumentClass(instrument: string): string {
-    return this.file.market.instruments[instrument]?.class ?? 'default';
+    return this.current.market.instruments[instrument]?.class ?? 'default';
   }
 
   venueClose(venue: string): VenueClose | undefined {
-    return this.file.market.venues[venue];
+    return this.current.market.venues[venue];
   }
 
   /** The enabled rules for an instrument on a venue, overrides applied in file order. */
@@ -101,10 +170,10 @@ export class RuleBook {
   private resolve(venue: string | undefined, instrumentClass: string | undefined) {
     const problems: string[] = [];
     const configured: { enabled: boolean; rule: ConfiguredRule }[] = [];
-    this.file.rules.forEach((entry, index) => {
+    this.current.rules.forEach((entry, index) => {
       let merged: RuleEntry = entry;
       let where = `rules[${index}].parameters`;
-      this.file.overrides.forEach((override, o) => {
+      this.current.overrides.forEach((override, o) => {
         const applies =
           (override.venue === undefined || override.venue === venue) &&
           (override.instrumentClass === undefined || override.instrumentClass === instrumentClass);
@@ -137,7 +206,7 @@ export class RuleBook {
   private check(): string[] {
     const problems: string[] = [];
     const ids = new Set<string>();
-    this.file.rules.forEach((entry, index) => {
+    this.current.rules.forEach((entry, index) => {
       if (ids.has(entry.id)) problems.push(`rules[${index}].id: "${entry.id}" is used twice; give each rule its own id`);
       ids.add(entry.id);
       if (!RULES[entry.type]) {
@@ -146,15 +215,15 @@ export class RuleBook {
         );
       }
     });
-    this.file.overrides.forEach((override, o) => {
+    this.current.overrides.forEach((override, o) => {
       for (const id of Object.keys(override.rules)) {
         if (!ids.has(id)) problems.push(`overrides[${o}].rules.${id}: no rule has this id (rules: ${[...ids].join(', ')})`);
       }
     });
     if (problems.length > 0) return problems;
     // Every combination an override can produce must be valid, not only the ones traffic happens to hit.
-    const venues = new Set<string | undefined>([undefined, ...this.file.overrides.map((o) => o.venue)]);
-    const classes = new Set<string | undefined>([undefined, ...this.file.overrides.map((o) => o.instrumentClass)]);
+    const venues = new Set<string | undefined>([undefined, ...this.current.overrides.map((o) => o.venue)]);
+    const classes = new Set<string | undefined>([undefined, ...this.current.overrides.map((o) => o.instrumentClass)]);
     const seen = new Set<string>();
     for (const venue of venues) {
       for (const instrumentClass of classes) {
