@@ -67,7 +67,8 @@ async function main(): Promise<void> {
   const { Pool } = require('pg') as typeof import('pg');
 
   // Leases long enough for the run; the counter block large so transit is not Postgres-bound on reservations.
-  const h = await createVaultHarness({ VIGIL_VAULT_LEASE_TTL: '1h', VIGIL_VAULT_TRANSIT_COUNTER_BLOCK: '10000' });
+  // Logs at info, as in production (one request line each, formatted and redacted), written nowhere.
+  const h = await createVaultHarness({ VIGIL_VAULT_LEASE_TTL: '1h', VIGIL_VAULT_TRANSIT_COUNTER_BLOCK: '10000' }, { logLevel: 'info', keepLogs: false });
   const vault = await h.start();
   const pool = new Pool({ connectionString: h.db.url, max: CONCURRENCY });
   try {

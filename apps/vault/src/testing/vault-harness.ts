@@ -36,7 +36,8 @@ export interface VaultHarness {
   close(): Promise<void>;
 }
 
-export async function createVaultHarness(defaults: Record<string, string> = {}): Promise<VaultHarness> {
+/** `logLevel`: what the vaults log (default trace, every line kept in `logs`); `keepLogs: false` formats them (as in production) but drops them. */
+export async function createVaultHarness(defaults: Record<string, string> = {}, options: { logLevel?: 'trace' | 'info'; keepLogs?: boolean } = {}): Promise<VaultHarness> {
   const db = await createThrowawayDatabase();
   const pool = new Pool({ connectionString: db.url, max: 2 });
   const signingKey: SigningKey = await generateSigningKey('test-key');
@@ -62,7 +63,7 @@ export async function createVaultHarness(defaults: Record<string, string> = {}):
       ...defaults,
       ...env,
     });
-    return startService({ name: 'vault', module: AppModule, config, logger: createLogger('vault', 'trace', { write: (line: string) => logs.push(line) }) });
+    return startService({ name: 'vault', module: AppModule, config, logger: createLogger('vault', options.logLevel ?? 'trace', { write: (line: string) => (options.keepLogs === false ? 0 : logs.push(line)) }) });
   };
 
   const token = async (who: Who) => {
