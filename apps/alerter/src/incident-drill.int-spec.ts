@@ -101,10 +101,12 @@ describe('incident drill', () => {
     expect(revoked.body.mitigation).toMatchObject({ mitigation: 'revoke-sessions', service: 'auth-gateway', target: `user:${bob.userId}`, upstreamStatus: 200, result: { sessionsRevoked: 1 } });
     expect((await http(peers.gateway.url, 'POST', '/v1/auth/refresh', { refreshToken: bob.refreshToken })).status).toBe(401);
 
-    // Lock (disable) the account: even the right password no longer logs in.
-    const locked = await api(officer, 'POST', `/api/incidents/${id}/actions/lock-account`, { userId: bob.userId });
-    expect(locked.body.mitigation).toMatchObject({ mitigation: 'lock-account', service: 'auth-gateway', upstreamStatus: 200, result: { disabled: true } });
+    // Lock (disable) the account, named as the incident names it (by username): even the right password no longer logs in.
+    const locked = await api(officer, 'POST', `/api/incidents/${id}/actions/lock-account`, { username: 'bob' });
+    expect(locked.body.mitigation).toMatchObject({ mitigation: 'lock-account', service: 'auth-gateway', target: `user:${bob.userId}`, username: 'bob', upstreamStatus: 200, result: { disabled: true } });
     expect((await peers.gatewayPool.query('SELECT disabled FROM auth.users WHERE id = $1', [bob.userId])).rows[0]).toEqual({ disabled: true });
+    const nobody = await api(officer, 'POST', `/api/incidents/${id}/actions/revoke-sessions`, { username: 'mallory' });
+    expect(nobody).toMatchObject({ status: 502, body: { service: 'auth-gateway', upstreamStatus: 404, message: 'revoke-sessions of username:mallory failed: auth-gateway has no user named mallory' } });
 
     // Rotate the transit key at the vault: version 2.
     const rotated = await api(officer, 'POST', `/api/incidents/${id}/actions/rotate-key`, { key: 'trade-signing' });
@@ -133,29 +135,34 @@ describe('incident drill', () => {
       ['system', 'notification.sent'],
       [officerActor, 'incident.acknowledged'],
       ['system', 'notification.sent'],
-      [officerActor, 'mitigation.requested'],
+      [officerActor, 'mitigation.requested'], // revoke bob's sessions
       [officerActor, 'mitigation.succeeded'],
-      [officerActor, 'mitigation.requested'],
+      [officerActor, 'mitigation.requested'], // lock bob's account
       [officerActor, 'mitigation.succeeded'],
-      [officerActor, 'mitigation.requested'],
+      [officerActor, 'mitigation.requested'], // revoke the sessions of an unknown user
+      [officerActor, 'mitigation.failed'],
+      [officerActor, 'mitigation.requested'], // rotate the key
       [officerActor, 'mitigation.succeeded'],
-      [officerActor, 'mitigation.requested'],
+      [officerActor, 'mitigation.requested'], // rotate a missing key
       [officerActor, 'mitigation.failed'],
       [officerActor, 'incident.resolved'],
       ['system', 'notification.sent'],
     ]);
     expect(detail.timeline[4]).toMatchObject({ note: 'end whatever the attacker got', details: { mitigation: 'revoke-sessions', service: 'auth-gateway', target: `user:${bob.userId}` } });
-    expect(detail.timeline[11]).toMatchObject({ details: { mitigation: 'rotate-key', service: 'vault', upstreamStatus: 404, error: expect.stringMatching(/^vault answered 404/) } });
+    expect(detail.timeline[6]).toMatchObject({ details: { mitigation: 'lock-account', target: 'username:bob' } });
+    expect(detail.timeline[7]).toMatchObject({ details: { mitigation: 'lock-account', target: `user:${bob.userId}`, username: 'bob', result: { disabled: true } } });
+    expect(detail.timeline[13]).toMatchObject({ details: { mitigation: 'rotate-key', service: 'vault', upstreamStatus: 404, error: expect.stringMatching(/^vault answered 404/) } });
 
     // 7. The audit trail: the alerter's record of each action, and the owning services' own record naming the same person.
     const alerterActions = await until('the alerter audit events', () => {
       const mine = auditsOf((e) => e.service === 'alerter' && e.resource === `incident:${id}` && e.action !== 'authz.decision');
-      return mine.length === 6 ? mine : undefined;
+      return mine.length === 7 ? mine : undefined;
     });
     expect(alerterActions.map((e) => [e.action, e.actor.id, e.outcome])).toEqual([
       ['incidents.acknowledge', officer.userId, 'success'],
       ['incidents.mitigate.revoke-sessions', officer.userId, 'success'],
       ['incidents.mitigate.lock-account', officer.userId, 'success'],
+      ['incidents.mitigate.revoke-sessions', officer.userId, 'failure'],
       ['incidents.mitigate.rotate-key', officer.userId, 'success'],
       ['incidents.mitigate.rotate-key', officer.userId, 'failure'],
       ['incidents.resolve', officer.userId, 'success'],

@@ -9,9 +9,14 @@ import { parseInput } from './parse-body';
 
 const note = z.string().trim().min(1).max(4000).optional();
 // The gateway's user ids are UUIDs; the vault's key names are a-z 0-9 . _ - (checked here so a typo is a 400, not a 502).
-const userSchema = z.object({ userId: z.string().uuid(), note }).strict();
+const userSchema = z
+  .object({ userId: z.string().uuid().optional(), username: z.string().regex(/^[a-z][a-z0-9._-]{1,63}$/, "must be a gateway username").optional(), note })
+  .strict()
+  .refine((body) => (body.userId === undefined) !== (body.username === undefined), { message: 'give exactly one of userId and username', path: ['userId'] });
 const keySchema = z.object({ key: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, 'must be a transit key name (a-z 0-9 . _ -)'), note }).strict();
-const userBody = { schema: { type: 'object', required: ['userId'], properties: { userId: { type: 'string', format: 'uuid' }, note: { type: 'string' } } } };
+const userBody = {
+  schema: { type: 'object', description: 'userId or username (looked up at the gateway, needs users:read)', properties: { userId: { type: 'string', format: 'uuid' }, username: { type: 'string' }, note: { type: 'string' } } },
+};
 const BAD_GATEWAY = { description: "The owning service refused or failed: error 'mitigation_failed', `service` names it; the attempt and the failure are on the timeline." };
 
 /**
@@ -32,7 +37,7 @@ export class MitigationsController {
   @ApiBadGatewayResponse(BAD_GATEWAY)
   lockAccount(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: Request) {
     const input = parseInput(userSchema, body);
-    return this.run(req, id, who, 'lock-account', input.userId, input.note);
+    return this.run(req, id, who, 'lock-account', input.userId ?? { username: input.username as string }, input.note);
   }
 
   @Post('revoke-sessions')
@@ -43,7 +48,7 @@ export class MitigationsController {
   @ApiBadGatewayResponse(BAD_GATEWAY)
   revokeSessions(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: Request) {
     const input = parseInput(userSchema, body);
-    return this.run(req, id, who, 'revoke-sessions', input.userId, input.note);
+    return this.run(req, id, who, 'revoke-sessions', input.userId ?? { username: input.username as string }, input.note);
   }
 
   @Post('rotate-key')
@@ -57,7 +62,7 @@ export class MitigationsController {
     return this.run(req, id, who, 'rotate-key', input.key, input.note);
   }
 
-  private run(req: Request, incidentId: string, who: Principal, mitigation: MitigationName, target: string, note?: string) {
+  private run(req: Request, incidentId: string, who: Principal, mitigation: MitigationName, target: string | { username: string }, note?: string) {
     const traceId = req.headers['x-request-id'];
     return this.mitigations.run({ incidentId, who, authorization: req.headers.authorization ?? '', mitigation, target, note, traceId: typeof traceId === 'string' ? traceId : undefined });
   }

@@ -26,4 +26,7 @@ export const MITIGATIONS = {
 } as const;
 
 export type MitigationName = keyof typeof MITIGATIONS;
+
+/** The gateway's user list (users:read), for a mitigation named by username. */
+export const GATEWAY_USERS_PATH = '/v1/admin/users';
 export type OwningService = (typeof MITIGATIONS)[MitigationName]['service'];

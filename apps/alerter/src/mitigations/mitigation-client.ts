@@ -15,11 +15,19 @@ export interface MitigationCall {
  * person's roles and step-up itself and audits the person, so the alerter holds no power of
  * its own over accounts or keys (see README, "Mitigation actions").
  */
-export async function callOwningService(service: OwningService, baseUrl: string, path: string, authorization: string, timeoutMs: number, traceId?: string): Promise<MitigationCall> {
+export async function callOwningService(
+  service: OwningService,
+  baseUrl: string,
+  path: string,
+  authorization: string,
+  timeoutMs: number,
+  traceId?: string,
+  method: 'GET' | 'POST' = 'POST',
+): Promise<MitigationCall> {
   let response: Response;
   try {
     response = await fetch(`${baseUrl.replace(/\/+$/, '')}${path}`, {
-      method: 'POST',
+      method,
       headers: { authorization, accept: 'application/json', ...(traceId ? { 'x-request-id': traceId } : {}) },
       signal: AbortSignal.timeout(timeoutMs),
     });

@@ -9,8 +9,8 @@ import { AuditRecorder } from '../audit/audit-recorder';
 import { actorOf, conflict, IncidentService, notFound } from '../incidents/incident.service';
 import type { IncidentRow } from '../incidents/incident-rows';
 import { appendTimeline } from '../incidents/timeline';
-import { MITIGATIONS, type MitigationName } from './mitigation-actions';
-import { callOwningService } from './mitigation-client';
+import { GATEWAY_USERS_PATH, MITIGATIONS, type MitigationName } from './mitigation-actions';
+import { callOwningService, type MitigationCall } from './mitigation-client';
 
 export interface MitigationRequest {
   incidentId: string;
@@ -18,7 +18,8 @@ export interface MitigationRequest {
   /** The caller's `Authorization` header, forwarded to the owning service. */
   authorization: string;
   mitigation: MitigationName;
-  target: string;
+  /** A user id or transit key name; or, for the user actions, `{ username }` looked up at the gateway. */
+  target: string | { username: string };
   note?: string;
   traceId?: string;
 }
@@ -40,9 +41,10 @@ export class MitigationService {
   ) {}
 
   async run(request: MitigationRequest) {
-    const { incidentId: id, who, mitigation, target, note } = request;
+    const { incidentId: id, who, mitigation, note } = request;
     const spec = MITIGATIONS[mitigation];
-    const subject = { mitigation, service: spec.service, target: spec.resource(target) };
+    const named = typeof request.target === 'string' ? undefined : request.target.username;
+    const subject: Record<string, string> = { mitigation, service: spec.service, target: named === undefined ? spec.resource(request.target as string) : `username:${named}` };
     await inTransaction(this.pool, async (client) => {
       const incident = (await client.query<IncidentRow>('SELECT * FROM alerter.incidents WHERE id = $1 FOR UPDATE', [id])).rows[0];
       if (!incident) throw notFound(id);
@@ -51,7 +53,19 @@ export class MitigationService {
     });
 
     const baseUrl = spec.service === 'vault' ? this.config.VIGIL_ALERTER_VAULT_URL : this.config.VIGIL_ALERTER_GATEWAY_URL;
-    const call = await callOwningService(spec.service, baseUrl, spec.path(target), request.authorization, this.config.VIGIL_ALERTER_MITIGATION_TIMEOUT, request.traceId);
+    const timeout = this.config.VIGIL_ALERTER_MITIGATION_TIMEOUT;
+    let call: MitigationCall;
+    if (named === undefined) {
+      call = await callOwningService(spec.service, baseUrl, spec.path(request.target as string), request.authorization, timeout, request.traceId);
+    } else {
+      // The incident names people by username (a BRUTE_FORCE subject is `account:user:<name>`); the gateway's routes take ids.
+      const found = await this.userIdOf(named, baseUrl, request.authorization, request.traceId);
+      if ('userId' in found) {
+        subject.target = spec.resource(found.userId);
+        subject.username = named;
+        call = await callOwningService(spec.service, baseUrl, spec.path(found.userId), request.authorization, timeout, request.traceId);
+      } else call = found;
+    }
     const outcome = call.ok ? 'success' : 'failure';
     const details = { ...subject, ...(call.status !== undefined ? { upstreamStatus: call.status } : {}), ...(call.ok ? { result: resultOf(call.body) } : { error: call.error ?? 'failed' }) };
     await inTransaction(this.pool, (client) => appendTimeline(client, id, { actor: actorOf(who), action: call.ok ? 'mitigation.succeeded' : 'mitigation.failed', details }));
@@ -69,6 +83,13 @@ export class MitigationService {
       throw new BadGatewayException({ error: 'mitigation_failed', service: spec.service, message: `${mitigation} of ${subject.target} failed: ${call.error}`, upstreamStatus: call.status ?? null });
     }
     return { mitigation: { ...subject, upstreamStatus: call.status, result: call.body }, incident: await this.incidents.get(id) };
+  }
+
+  private async userIdOf(username: string, baseUrl: string, authorization: string, traceId?: string): Promise<{ userId: string } | MitigationCall> {
+    const list = await callOwningService('auth-gateway', baseUrl, GATEWAY_USERS_PATH, authorization, this.config.VIGIL_ALERTER_MITIGATION_TIMEOUT, traceId, 'GET');
+    if (!list.ok) return list;
+    const user = ((list.body as { users?: { id: string; username: string }[] })?.users ?? []).find((u) => u.username === username);
+    return user ? { userId: user.id } : { ok: false, status: 404, error: `auth-gateway has no user named ${username}` };
   }
 }
 
