@@ -12,6 +12,7 @@
 // registry are stopped if this run started them. A service that never becomes ready, or
 // exits, stops everything with exit code 1 and its last log lines.
 // Options: --skip-build, --no-registry (passed to infra up), --ready-timeout=<seconds> (default 60).
+// VIGIL_DEMO_FEED=false: no demo market from the compliance-detector (a platform sends real orders).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -134,6 +135,9 @@ function serviceEnv(svc) {
   const env = { ...baseEnv, ...devKeys, VIGIL_HTTP_PORT: String(svc.port) };
   delete env.VIGIL_KAFKA_CLIENT_ID;
   if (registryUrl) env.VIGIL_SCHEMA_REGISTRY_URL = registryUrl;
+  // The demo feed: with no trading platform sending orders (VIGIL_DEMO_FEED=false says one does),
+  // the detector publishes a simulated market itself, so alerts show within a minute.
+  if (svc.name === 'compliance-detector' && env.VIGIL_DETECTOR_DEMO_FEED === undefined) env.VIGIL_DETECTOR_DEMO_FEED = String(!/^(false|0|no|off)$/i.test(process.env.VIGIL_DEMO_FEED ?? ''));
   return env;
 }
 
