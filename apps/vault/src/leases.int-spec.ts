@@ -165,6 +165,29 @@ describe('@vigil/vault-client', () => {
     expect(secret.get('password')).toBe(`${VALUE}-2`);
   });
 
+  it('keeps its value while the vault is down and renews again once a vault is back on the same address', async () => {
+    const first = await h.start();
+    const port = new URL(first.url).port;
+    const errors: string[] = [];
+    const c = createVaultClient({ url: first.url, token: () => h.token('audit-writer'), timeoutMs: 1_000, logger: { warn: () => undefined, error: (m) => errors.push(m) } });
+    clients.push(c);
+    const secret = await c.readSecret('db/audit-writer');
+    await first.stop('test');
+    await h.until('a failed renewal', async () => (errors.length > 0 ? true : undefined), 50);
+    expect(errors[0]).toMatch(/^vault: keeping \[Secret db\/audit-writer v\d+\] after a failed renewal \(db\/audit-writer: .*unreachable.*\); retry in 1000 ms$/);
+    expect(secret.get('password')).toBe(`${VALUE}-2`);
+    const second = await h.start({ VIGIL_HTTP_PORT: port });
+    try {
+      const renewedBefore = secret.lease.expiresAt.getTime();
+      // Renewed, or (the 2 s lease having expired during the outage) replaced by a fresh read: either way live again.
+      await h.until('a live lease from the new vault', async () => (secret.lease.expiresAt.getTime() > renewedBefore ? true : undefined), 100);
+      expect(secret.lease.expiresAt.getTime()).toBeGreaterThan(Date.now());
+      expect(secret.get('password')).toBe(`${VALUE}-2`);
+    } finally {
+      await second.stop('test');
+    }
+  });
+
   it('transit through the client; clear errors for a sealed or unreachable vault', async () => {
     await h.call(vault, 'officer', 'POST', '/v1/transit/keys/client-key');
     const gateway = client('gateway');
