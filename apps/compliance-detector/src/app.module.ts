@@ -16,6 +16,7 @@ import { RuleChangeStore } from './rules-api/rule-change.store';
 import { RulesAudit, SERVICE } from './rules-api/rules-audit';
 import { RulesAuditModule } from './rules-api/rules-audit.module';
 import { RulesController } from './rules-api/rules.controller';
+import { DemoFeed } from './simulation/demo-feed.service';
 import { RedisDetectorStore } from './state/redis-detector.store';
 
 @Module({
@@ -60,6 +61,7 @@ import { RedisDetectorStore } from './state/redis-detector.store';
       },
     },
     LiveRules,
+    DemoFeed,
     {
       provide: DetectorMetrics,
       inject: [MetricsRegistry, KafkaMetrics],

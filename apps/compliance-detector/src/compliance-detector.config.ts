@@ -26,6 +26,9 @@ export const complianceDetectorConfig = baseServiceConfig('compliance-detector',
   VIGIL_DETECTOR_AUTH_ISSUER: env.string().default('vigil-auth-gateway'),
   VIGIL_DETECTOR_AUTH_AUDIENCE: env.string().default('compliance-detector'),
   VIGIL_DETECTOR_AUTH_JWKS_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8080/.well-known/jwks.json'),
+  // The demo feed: the detector publishes a simulated market on market.orders.v1 (npm start turns it on).
+  VIGIL_DETECTOR_DEMO_FEED: env.boolean().default(false),
+  VIGIL_DETECTOR_DEMO_SEED: env.int({ min: 0, max: 4_294_967_295 }).default(1),
 });
 
 export type ComplianceDetectorConfig = z.output<typeof complianceDetectorConfig>;

@@ -322,10 +322,10 @@ export function scheduleEpisodes(sim: MarketSimulation): void {
   const perKind = Math.max(1, Math.floor(usableMinutes / 6));
   let n = 0;
 
-  const place = (kind: 'MANIPULATION' | 'DECOY', name: string, spec: EpisodeSpec, extra: Partial<EpisodeLabel> = {}) => {
+  const place = (kind: 'MANIPULATION' | 'DECOY', name: string, spec: EpisodeSpec, extra: Partial<EpisodeLabel> = {}, withinMs?: number) => {
     for (let attempt = 0; attempt < 200; attempt++) {
       const inst = rng.pick(sim.instruments);
-      const room = latest(inst) - spec.durationMs - earliest;
+      const room = Math.min(latest(inst) - spec.durationMs - earliest, withinMs ?? Infinity);
       if (room <= 0) continue;
       const atMs = earliest + Math.floor(rng.next() * room);
       const slots = booked.get(inst) ?? [];
@@ -349,6 +349,11 @@ export function scheduleEpisodes(sim: MarketSimulation): void {
     }
   };
 
+  // A demo's first minute: the episodes that are judged within seconds come first.
+  const quick = sim.options.firstRoundWithinMs;
+  if (quick !== undefined) {
+    for (const type of ['QUOTE_STUFFING', 'SPOOFING', 'MOMENTUM_IGNITION', 'LAYERING'] as const) place('MANIPULATION', type, MANIPULATIONS[type], {}, quick);
+  }
   for (let round = 0; round < perKind; round++) {
     for (const [type, spec] of Object.entries(MANIPULATIONS)) {
       place('MANIPULATION', type, spec, type === 'WASH_TRADE' ? { beneficialOwnerId: sim.newAccountId('OWN') } : {});

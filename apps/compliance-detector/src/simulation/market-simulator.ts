@@ -40,6 +40,12 @@ export interface SimulationOptions {
   /** Order sizes [min, max, lot] of market makers' quotes and of takers (default equities: 50-150 and 20-300 in lots of 10). */
   makerLots?: readonly [number, number, number];
   takerLots?: readonly [number, number, number];
+  /** Prefix of order, trade and event ids (default none). */
+  idPrefix?: string;
+  /** Every resting order expires at the end (a demo cycle leaves nothing open for the next). */
+  expireAtEnd?: boolean;
+  /** The first round of quick episodes (spoofing, layering, momentum ignition, quote stuffing) starts within this long after the warm-up. */
+  firstRoundWithinMs?: number;
 }
 
 export interface MarketMaker {
@@ -110,7 +116,7 @@ export class MarketSimulation {
       const venueClose = options.book.venueClose(spec.venue);
       const close = venueClose ? closeOfDay(venueClose, this.startMs) : undefined;
       const closeMs = close !== undefined && close > this.startMs && close < this.endMs ? close : undefined;
-      const book = new SimBook(spec.venue, spec.instrument, options.book.tickSize(spec.instrument), (e) => this.stamp(e));
+      const book = new SimBook(spec.venue, spec.instrument, options.book.tickSize(spec.instrument), (e) => this.stamp(e), options.idPrefix ?? '');
       this.bookOf.set(`${spec.venue}:${spec.instrument}`, book);
       this.instruments.push(new SimInstrument(book, spec.venue, spec.instrument, spec.ticks, closeMs));
     }
@@ -119,6 +125,11 @@ export class MarketSimulation {
     }
     this.instruments.forEach((inst, index) => this.startInstrument(inst, index));
     if (options.episodes ?? true) scheduleEpisodes(this);
+    if (options.expireAtEnd) {
+      this.scheduler.at(this.endMs - 1, () => {
+        for (const inst of this.instruments) if (!inst.closed) inst.book.expireAll();
+      });
+    }
   }
 
   /** The scenario's events in event-time order. */
@@ -277,7 +288,7 @@ export class MarketSimulation {
     this.lastUs.set(key, us);
     const ms = Math.floor(us / 1000);
     const ts = `${new Date(ms).toISOString().slice(0, 23)}${String(us % 1000).padStart(3, '0')}Z`;
-    const raw = { eventId: `sim-${this.options.seed}-${String(++this.eventSeq).padStart(9, '0')}`, ts, ...event };
+    const raw = { eventId: `sim-${this.options.idPrefix ?? ''}${this.options.seed}-${String(++this.eventSeq).padStart(9, '0')}`, ts, ...event };
     // Every event goes through the contract: a simulator bug shows here, not as a puzzling alert.
     const parsed = marketOrdersContract.parse(raw);
     this.out.push(parsed);

@@ -42,6 +42,8 @@ export class SimBook {
     readonly instrument: string,
     readonly tickSize: number,
     private readonly emit: (event: UnstampedEvent) => void,
+    /** Prefix of order and trade ids (a demo feed's cycles must not reuse the ids of the last one). */
+    private readonly idPrefix = '',
   ) {
     this.decimals = Math.max(0, Math.ceil(-Math.log10(tickSize) - 1e-9));
   }
@@ -161,7 +163,7 @@ export class SimBook {
       if (qty <= 0) break;
       taker.filled += qty;
       maker.filled += qty;
-      const tradeId = `T-${this.instrument}-${++this.tradeSeq}`;
+      const tradeId = `T-${this.idPrefix}${this.instrument}-${++this.tradeSeq}`;
       const fillPrice = this.price(maker.ticks);
       this.emit({ ...this.common(taker.account, taker.orderId, taker.side), eventType: 'FILL', fillQty: qty, fillPrice, tradeId, leavesQty: taker.quantity - taker.filled, aggressor: true });
       this.emit({ ...this.common(maker.account, maker.orderId, maker.side), eventType: 'FILL', fillQty: qty, fillPrice, tradeId, leavesQty: maker.quantity - maker.filled, aggressor: false });
@@ -171,7 +173,7 @@ export class SimBook {
   }
 
   private nextOrderId(): string {
-    return `${this.instrument}-${++this.orderSeq}`;
+    return `${this.idPrefix}${this.instrument}-${++this.orderSeq}`;
   }
 
   private common(account: SimAccount, orderId: string, side: OrderSide) {
