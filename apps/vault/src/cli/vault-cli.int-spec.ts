@@ -68,12 +68,21 @@ describe('vigil vault', () => {
   it('rotate: keyring v2, every secret version and transit key re-sealed under it, old data still reads; transit rotate', async () => {
     await h.call(vault, 'officer', 'POST', '/v1/transit/keys/cli-key');
     const ciphertext = (await h.call(vault, 'gateway', 'POST', '/v1/transit/encrypt/cli-key', { plaintext: Buffer.from('x').toString('base64') })).body.ciphertext;
+    // A second replica, unsealed before the rotation: it must load keyring v2 by itself.
+    const replica = await h.start();
+    await h.until('the replica unsealed', async () => ((await h.call(replica, undefined, 'GET', '/v1/sys/seal-status')).body.sealed === false ? true : undefined));
     const rotated = await cli('officer', ['rotate']);
     expect(JSON.parse(rotated.out)).toEqual({ keyringVersion: 2, resealed: { secretVersions: 2, transitKeys: 1 } });
     const versions = await h.pool.query('select keyring_version from vault.secret_versions union all select keyring_version from vault.transit_key_versions');
     expect(versions.rows.every((r) => r.keyring_version === 2)).toBe(true);
     expect((await h.call(vault, 'audit-writer', 'GET', '/v1/secrets/data/db/audit-writer')).body.data.password).toBe(VALUE);
     expect((await h.call(vault, 'gateway', 'POST', '/v1/transit/decrypt/cli-key', { ciphertext })).body.plaintext).toBe(Buffer.from('x').toString('base64'));
+    try {
+      expect((await h.call(replica, 'audit-writer', 'GET', '/v1/secrets/data/db/audit-writer')).body.data.password).toBe(VALUE);
+      expect((await h.call(replica, undefined, 'GET', '/v1/sys/seal-status')).body).toEqual({ sealed: false, keyringVersion: 2 });
+    } finally {
+      await replica.stop('test');
+    }
     await h.call(vault, 'admin', 'PUT', '/v1/secrets/data/db/audit-writer', { data: { password: `${VALUE}-2` } });
     expect((await h.pool.query("select keyring_version from vault.secret_versions where path = 'db/audit-writer' and version = 2")).rows[0].keyring_version).toBe(2);
     expect(JSON.parse((await cli('officer', ['rotate', '--transit', 'cli-key'])).out).latestVersion).toBe(2);

@@ -134,7 +134,7 @@ export class KeyringAdmin {
     );
     for (const row of rows) {
       const what = `${table === 'secret_versions' ? 'secret' : 'transit key'} ${row.id} v${row.version}`;
-      const plaintext = open(this.keyring.key(row.keyring_version), row.sealed, aad(row.id, row.version), what);
+      const plaintext = open(await this.keyring.keyFor(row.keyring_version), row.sealed, aad(row.id, row.version), what);
       try {
         await client.query(`update vault.${table} set keyring_version = $3, ${column} = $4 where ${idColumn} = $1 and version = $2`, [row.id, row.version, version, gcmSeal(key, plaintext, aad(row.id, row.version))]);
       } finally {

@@ -25,6 +25,7 @@ export class VaultKeyring {
   private readonly logger = new Logger('VaultKeyring');
   private status: SealStatus = { sealed: true, reason: 'starting: the keyring has not been opened yet' };
   private readonly keys = new Map<number, Buffer>();
+  private refreshing?: Promise<void>;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -83,6 +84,51 @@ export class VaultKeyring {
     const key = this.keys.get(version);
     if (!key) throw sealedError(`keyring v${version} is not loaded (created by another replica after this one unsealed?); restart to reload`);
     return key;
+  }
+
+  /**
+   * The keyring key of `version`, loading keyring versions another replica created since
+   * this one unsealed (its rotation): the master key is re-read from its source for that,
+   * checked and zeroed. A version that is still missing is a 503 sealed error naming it.
+   */
+  async keyFor(version: number): Promise<Buffer> {
+    this.assertUnsealed();
+    if (!this.keys.has(version)) {
+      this.refreshing ??= this.loadNewVersions().finally(() => (this.refreshing = undefined));
+      await this.refreshing;
+    }
+    return this.key(version);
+  }
+
+  private async loadNewVersions(): Promise<void> {
+    const master = readMasterKey(this.config);
+    if ('problem' in master) {
+      this.logger.error(`cannot load new keyring versions: ${master.problem}`);
+      return;
+    }
+    try {
+      const stored = await loadKeyring(this.pool);
+      if (!stored.keyCheck) return;
+      try {
+        gcmOpen(master.key, stored.keyCheck, KEY_CHECK_AAD, 'key check value');
+      } catch (error) {
+        if (error instanceof DecryptionError) this.logger.error('cannot load new keyring versions: the configured master key no longer opens the keyring (rekeyed? update VIGIL_VAULT_MASTER_KEY / _FILE)');
+        else throw error;
+        return;
+      }
+      for (const entry of stored.entries) {
+        if (this.keys.has(entry.version) || this.status.sealed) continue;
+        try {
+          this.adopt(entry.version, gcmOpen(master.key, entry.wrapped, keyringAad(entry.version), `keyring v${entry.version}`));
+          this.logger.log(`loaded keyring v${entry.version} (created by another replica)`);
+        } catch (error) {
+          if (!(error instanceof DecryptionError)) throw error;
+          this.logger.error(`keyring v${entry.version} does not open under the master key: its row was modified`);
+        }
+      }
+    } finally {
+      master.key.fill(0);
+    }
   }
 
   /** The keyring key new data is sealed with. */

@@ -87,9 +87,10 @@ export class SecretsService {
       note({ version: wanted });
       const lease = presented ?? (await this.leases.issue(caller, path));
       note({ leaseId: lease.id });
+      const key = await this.keyring.keyFor(row.keyring_version);
       let plaintext: Buffer;
       try {
-        plaintext = gcmOpen(this.keyring.key(row.keyring_version), row.ciphertext, secretAad(path, wanted), `secret ${path} v${wanted}`);
+        plaintext = gcmOpen(key, row.ciphertext, secretAad(path, wanted), `secret ${path} v${wanted}`);
       } catch (error) {
         if (error instanceof DecryptionError) throw integrityFailure(`secret ${path} v${wanted}`);
         throw error;

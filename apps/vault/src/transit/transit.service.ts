@@ -207,9 +207,10 @@ export class TransitService {
     if (cached) return cached;
     const { rows } = await this.pool.query<{ wrapped: Buffer; keyring_version: number }>('select wrapped, keyring_version from vault.transit_key_versions where name = $1 and version = $2', [name, version]);
     if (!rows[0]) throw integrityFailure(`transit key ${name} v${version} (its version row is missing)`);
+    const keyringKey = await this.keyring.keyFor(rows[0].keyring_version);
     let key: Buffer;
     try {
-      key = gcmOpen(this.keyring.key(rows[0].keyring_version), rows[0].wrapped, transitKeyAad(name, version), `transit key ${name} v${version}`);
+      key = gcmOpen(keyringKey, rows[0].wrapped, transitKeyAad(name, version), `transit key ${name} v${version}`);
     } catch (error) {
       if (error instanceof DecryptionError) throw integrityFailure(`transit key ${name} v${version}`);
       throw error;
