@@ -65,4 +65,28 @@ describe('LAYERING', () => {
   ])('does not alert for %s', (_name, l, options) => {
     expect(layers(layering(l, options))).toEqual([]);
   });
+
+  describe('the median when an amendment forms the layers after a quiet spell', () => {
+    // 100 orders of 10 set the median; L rests three orders of 20 (not large); later it amends them to 200 each, buys, cancels.
+    const quietThenAmended = (amendAtMs: number) => {
+      const s = new OrderStream();
+      s.newOrder(0, 'BID', { accountId: 'MM', side: 'BUY', price: 100.0, quantity: 10 });
+      s.newOrder(1, 'ASK', { accountId: 'MM', side: 'SELL', price: 100.1, quantity: 10 });
+      for (let i = 0; i < 100; i++) s.newOrder(10 + i, `O${i}`, { accountId: 'OTHER', side: 'BUY', price: 99, quantity: 10 });
+      for (let i = 0; i < 100; i++) s.cancel(200 + i, `O${i}`, { accountId: 'OTHER', side: 'BUY' });
+      [100.11, 100.12, 100.13].forEach((price, i) => s.newOrder(1_000 + i, `L${i}`, { accountId: 'L', side: 'SELL', price, quantity: 20 }));
+      [100.11, 100.12, 100.13].forEach((price, i) => s.amend(amendAtMs + i, `L${i}`, { accountId: 'L', side: 'SELL', price, quantity: 200 }));
+      s.fill(amendAtMs + 1_000, 'LB', 'TB', { accountId: 'L', side: 'BUY', fillQty: 100, fillPrice: 100.1, leavesQty: 0 });
+      [0, 1, 2].forEach((i) => s.cancel(amendAtMs + 2_000 + i, `L${i}`, { accountId: 'L', side: 'SELL' }));
+      return s;
+    };
+
+    it('compares with the median of the last 30 min: 3 × 200 are 20 × a median of 10 two minutes later', () => {
+      expect(layers(quietThenAmended(120_000)).map((a) => a.evidence.metrics['typicalQuantity'])).toEqual([10]);
+    });
+
+    it('does not count NEW sizes older than 30 min (bug: the stale median of 10 made 3 × 200 layers 40 min later; the reference 100 applies)', () => {
+      expect(layers(quietThenAmended(40 * 60_000))).toEqual([]);
+    });
+  });
 });

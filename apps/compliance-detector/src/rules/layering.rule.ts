@@ -1,5 +1,6 @@
 import type { OrderSide } from '@vigil/contracts';
 import { z } from 'zod';
+import type { NewOrderSizes } from '../windows/new-order-sizes';
 import { bestPrice } from '../windows/order-book';
 import { defineRule, isoMs, ruleState, type Finding } from './rule';
 
@@ -100,7 +101,7 @@ export const layeringRule = defineRule({
     );
     const levels = new Set(near.map(([, o]) => o.price)).size;
     if (near.length < p.minOrders || levels < p.minPriceLevels) return;
-    const typical = typicalSize(instrument.newOrderSizes, near.map(([, o]) => o.quantity), p);
+    const typical = typicalSize(instrument.newOrderSizes, tsMs, near.map(([, o]) => o.quantity), p);
     const each = near.every(([, o]) => o.quantity + EPSILON >= p.eachSizeMultiple * typical);
     const together = near.reduce((sum, [, o]) => sum + o.quantity, 0) + EPSILON >= p.togetherSizeMultiple * typical;
     if (!each && !together) return;
@@ -124,9 +125,18 @@ export const layeringRule = defineRule({
   },
 });
 
-function typicalSize(sizes: { sorted: number[]; seen: number }, exclude: number[], p: z.output<typeof parameters>): number {
+/** The instrument median's window (the 30 min, as the instrument keeps its NEW sizes). */
+const MEDIAN_WINDOW_MS = 1_800_000;
+
+function typicalSize(sizes: NewOrderSizes, atMs: number, exclude: number[], p: z.output<typeof parameters>): number {
   if (sizes.seen < p.minOrdersForMedian) return p.referenceQuantity;
   const values = [...sizes.sorted];
+  // Sizes expire only when a NEW order comes: layers formed by an AMEND after a quiet spell must not count older ones.
+  for (const [ts, q] of sizes.recent) {
+    if (ts > atMs - MEDIAN_WINDOW_MS) break;
+    const at = values.indexOf(q);
+    if (at >= 0) values.splice(at, 1);
+  }
   for (const q of exclude) {
     const at = values.indexOf(q);
     if (at >= 0) values.splice(at, 1);
