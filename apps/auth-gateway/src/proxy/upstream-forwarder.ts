@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { errors, Pool } from 'undici';
 import type { ProxiedService } from './proxy-routes';
 
@@ -108,14 +108,34 @@ export class UpstreamForwarder {
     res.statusCode = answer.statusCode;
     for (const [name, value] of Object.entries(endToEndHeaders(answer.headers as Record<string, string | string[]>))) res.setHeader(name, value);
     res.setHeader('x-request-id', requestId);
-    // A caller that goes away mid-answer ends the pipeline, which destroys the upstream body too.
-    await pipeline(answer.body, res);
+    await pipe(answer.body, res);
     return answer.statusCode;
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map(({ pool }) => pool.close().catch(() => undefined)));
   }
+}
+
+/**
+ * The upstream body into the answer. Not stream.pipeline: it aborts an AbortController when it
+ * finishes, and building that DOMException was a visible share of the proxy's CPU per request.
+ * A caller that goes away destroys the upstream body; an upstream that breaks off cuts the answer.
+ */
+function pipe(body: Readable, res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onClose = () => {
+      if (!res.writableFinished) body.destroy();
+      resolve();
+    };
+    res.once('close', onClose);
+    body.once('error', (error) => {
+      res.off('close', onClose);
+      res.destroy(error);
+      reject(error);
+    });
+    body.pipe(res);
+  });
 }
 
 function failure(service: ProxiedService, error: unknown): Error {
