@@ -11,6 +11,7 @@ import type { AuditWriterConfig } from './audit-writer.config';
 import { auditWriterHealthChecks } from './audit-writer.health';
 import { checkpointKeyProvider } from './checkpoint/checkpoint-key.provider';
 import { GlobalCheckpointService } from './checkpoint/global-checkpoint.service';
+import { VerificationService } from './verify/verification.service';
 
 @Module({
   imports: [
@@ -30,7 +31,7 @@ import { GlobalCheckpointService } from './checkpoint/global-checkpoint.service'
     }),
   ],
   controllers: [LogsController],
-  providers: [AuditSchemaMigration, auditWriterHealthChecks, checkpointKeyProvider, AuditWriterConsumer, GlobalCheckpointService, AuditWriterMetrics],
+  providers: [AuditSchemaMigration, auditWriterHealthChecks, checkpointKeyProvider, AuditWriterConsumer, GlobalCheckpointService, AuditWriterMetrics, VerificationService],
   exports: [HEALTH_CHECKS],
 })
 export class AppModule {}

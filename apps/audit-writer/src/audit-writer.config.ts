@@ -24,6 +24,10 @@ export const auditWriterConfig = baseServiceConfig('audit-writer', 8104).extend(
   VIGIL_AUDIT_AUTH_JWKS_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8080/.well-known/jwks.json'),
   // How often a global leaf and checkpoint over all partition logs' heads is made ('0ms' turns it off).
   VIGIL_AUDIT_GLOBAL_CHECKPOINT_INTERVAL: env.duration().default(60_000),
+  // How often the service re-verifies its logs (incrementally, from where the last round stopped; '0ms' turns it off).
+  VIGIL_AUDIT_VERIFY_INTERVAL: env.duration().default(300_000),
+  // Every how many rounds one verifies from entry 0 again, catching changes to entries verified before (0: only the first round).
+  VIGIL_AUDIT_FULL_VERIFY_EVERY: env.int({ min: 0, max: 1_000_000 }).default(12),
 });
 
 export type AuditWriterConfig = z.output<typeof auditWriterConfig>;

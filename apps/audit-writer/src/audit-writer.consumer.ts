@@ -48,7 +48,9 @@ export class AuditWriterConsumer implements OnApplicationBootstrap {
     });
     this.runner = createConsumerRunner<AuditEvent | MarketOrderEvent>({
       ...kafka,
-      groupId: AUDIT_WRITER_CONSUMER_GROUP,
+      // Prefixed like the topics, so a deployment (or a test) with its own prefix never shares a
+      // Kafka group with another; the Postgres offsets are keyed by the prefixed topic anyway.
+      groupId: `${kafka.topicPrefix ?? ''}${AUDIT_WRITER_CONSUMER_GROUP}`,
       contracts: [auditEventsContract, marketOrdersContract] as never,
       logger,
       metrics,
@@ -60,7 +62,9 @@ export class AuditWriterConsumer implements OnApplicationBootstrap {
       maxWaitMs: config.VIGIL_AUDIT_MAX_WAIT,
       handler: async (messages) => {
         try {
-          await this.publish(await this.appender.append(messages));
+          const checkpoints = await this.appender.append(messages);
+          this.ownMetrics.entriesAppended.inc(checkpoints.reduce((sum, c) => sum + c.appended, 0));
+          await this.publish(checkpoints);
         } catch (error) {
           // A tampered log is not extended: the batch is retried (with back-off) and held until
           // someone investigates; the incident is raised once per log and process.

@@ -15,12 +15,38 @@ export class AuditWriterMetrics {
   readonly integrityViolations: Counter;
   readonly entries: Gauge;
   readonly checkpointAge: Gauge;
+  /** Entries committed by this process (rate() of it: entries/s). */
+  readonly entriesAppended: Counter;
+  readonly verificationLastSuccess: Gauge;
+  readonly verificationFailures: Counter;
+  readonly verificationVerifiedEntries: Gauge;
 
   constructor(registry: MetricsRegistry, @Inject(PG_POOL) pool: Pool) {
     const registers = [registry];
     this.integrityViolations = new Counter({
       name: registry.metricName('integrity_violations_total'),
       help: 'Logs found tampered with while appending (AUDIT_INTEGRITY_VIOLATION raised; appending to that log stopped)',
+      registers,
+    });
+    this.entriesAppended = new Counter({
+      name: registry.metricName('entries_appended_total'),
+      help: 'Entries this process appended to the partition logs (counted after their transaction committed)',
+      registers,
+    });
+    this.verificationLastSuccess = new Gauge({
+      name: registry.metricName('verification_last_success_timestamp_seconds'),
+      help: 'When the scheduled in-service verification last found every log intact (Unix seconds; absent before the first)',
+      registers,
+    });
+    this.verificationFailures = new Counter({
+      name: registry.metricName('verification_failures_total'),
+      help: 'Scheduled verification rounds that found a log tampered with (AUDIT_INTEGRITY_VIOLATION raised) or could not run',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.verificationVerifiedEntries = new Gauge({
+      name: registry.metricName('verification_verified_entries'),
+      help: 'Entries (all logs) the scheduled verification has verified so far in this process',
       registers,
     });
     const read = () =>

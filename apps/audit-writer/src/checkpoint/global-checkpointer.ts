@@ -74,7 +74,7 @@ export class GlobalCheckpointer {
       const note = signCheckpoint({ origin: log.rows[0]!.origin, size: range.size, rootHash }, [signer]);
       await client.query('insert into audit.checkpoints (log_id, tree_size, root_hash, note, created_at) values ($1, $2, $3, $4, $5)', [GLOBAL_LOG_ID, range.size, rootHash, note, now]);
       await client.query('commit');
-      return { logId: GLOBAL_LOG_ID, origin: log.rows[0]!.origin, treeSize: range.size, rootHash, note, createdAt: now };
+      return { logId: GLOBAL_LOG_ID, origin: log.rows[0]!.origin, treeSize: range.size, rootHash, note, createdAt: now, appended: 1 };
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       lost ??= error instanceof Error ? error : undefined;

@@ -27,6 +27,8 @@ export interface CommittedCheckpoint {
   rootHash: Buffer;
   note: string;
   createdAt: Date;
+  /** Entries this batch added (re-deliveries skipped). */
+  appended: number;
 }
 
 export interface LogAppenderOptions {
@@ -196,7 +198,7 @@ export class LogAppender {
     );
     await Promise.all([copied, rest]);
     this.ranges.set(logId, range);
-    return { logId, origin, treeSize: range.size, rootHash, note, createdAt: arrivedAt };
+    return { logId, origin, treeSize: range.size, rootHash, note, createdAt: arrivedAt, appended: fresh.length };
   }
 
   /**

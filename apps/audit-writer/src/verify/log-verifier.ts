@@ -82,6 +82,11 @@ export class LogVerifier {
     return this.checkpointsVerified;
   }
 
+  /** Where this verification stands: the verified size and its compact range, to resume from later. */
+  state(): { size: number; hashes: Buffer[] } {
+    return { size: this.range.size, hashes: this.range.hashes() };
+  }
+
   checkpoint(record: CheckpointRecord): void {
     if (record.treeSize <= this.lastCheckpointSize) {
       throw this.fail({ treeSize: record.treeSize }, `checkpoints out of order or repeated (after one at size ${this.lastCheckpointSize})`);
