@@ -155,7 +155,7 @@ export class Detector {
       let write: SaveRequest['write'];
       const bytes: { snapshot?: number; log?: number } = {};
       if (result.accepted.length > 0 || held.state.watermarkMs !== watermarkBefore) {
-        const entry: LogEntry = { e: result.accepted, ...(flush ? { f: 1 as const } : {}), ...(group.advanceToMs !== undefined ? { a: group.advanceToMs } : {}) };
+        const entry: LogEntry = { e: result.accepted.map((t) => t.event), ...(flush ? { f: 1 as const } : {}), ...(group.advanceToMs !== undefined ? { a: group.advanceToMs } : {}) };
         const payload = JSON.stringify(entry);
         if (held.logBytes + payload.length >= Math.max(this.minLogBytes, SNAPSHOT_LOG_RATIO * held.snapshotBytes)) {
           const snapshot: Snapshot = { state: held.state, accounts: Object.fromEntries(held.accounts) };
@@ -240,7 +240,7 @@ export class Detector {
       const rules = this.book.rulesFor(group.venue, group.instrument);
       for (const json of got.entries) {
         const entry = JSON.parse(json) as LogEntry;
-        evaluateInstrument({ market, state: held.state, accounts: held.accounts, incoming: entry.e }, rules, this.book.detection.latenessMs, {
+        evaluateInstrument({ market, state: held.state, accounts: held.accounts, incoming: entry.e.map(timed) }, rules, this.book.detection.latenessMs, {
           flush: entry.f === 1,
           ...(entry.a !== undefined ? { advanceToMs: entry.a } : {}),
         });

@@ -88,6 +88,8 @@ export function evaluateInstrument(
   state.watermarkMs = watermarkMs;
 
   const emitFor = (rule: ConfiguredRule) => (finding: Finding) => result.findings.push({ rule, finding });
+  // Resolved once per call, not per event.
+  const bound = rules.map((rule) => ({ rule, impl: ruleOf(rule.type), emit: emitFor(rule) }));
   for (let index = 0; index < ready.length; index++) {
     const { event, tsMs } = ready[index];
     let placement: Placement | undefined;
@@ -106,9 +108,9 @@ export function evaluateInstrument(
     const priceBefore = state.lastPrice;
     const trade = event.eventType === 'FILL' ? pairFill(state, event, tsMs) : undefined;
     const timing = index % RULE_TIMING_SAMPLE === 0;
-    for (const rule of rules) {
+    for (const { rule, impl, emit } of bound) {
       const started = timing ? performance.now() : 0;
-      ruleOf(rule.type).onEvent({ rule: rule as never, event, tsMs, market, account, instrument: state, trade, priceBefore, placement, emit: emitFor(rule) });
+      impl.onEvent({ rule: rule as never, event, tsMs, market, account, instrument: state, trade, priceBefore, placement, emit });
       if (timing) result.ruleSeconds.set(rule.id, (result.ruleSeconds.get(rule.id) ?? 0) + ((performance.now() - started) / 1000) * RULE_TIMING_SAMPLE);
     }
   }
@@ -118,9 +120,7 @@ export function evaluateInstrument(
 
   // A flush closes everything: the stream is over.
   const closeAt = options.flush ? Number.MAX_SAFE_INTEGER : watermarkMs;
-  for (const rule of rules) {
-    ruleOf(rule.type).onWatermark?.({ rule: rule as never, watermarkMs: closeAt, market, instrument: state, emit: emitFor(rule) });
-  }
+  for (const { rule, impl, emit } of bound) impl.onWatermark?.({ rule: rule as never, watermarkMs: closeAt, market, instrument: state, emit });
 
   const keepAfterMs = watermarkMs - RuleBook.lookbackMs(rules) - 1;
   for (const id of result.touched) trimAccountWindow(accountOf(accounts, id), keepAfterMs);

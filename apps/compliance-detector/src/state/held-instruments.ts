@@ -1,5 +1,5 @@
 import type { AccountWindow } from '../windows/account-window';
-import type { TimedEvent } from '../windows/event-time';
+import type { MarketOrderEvent } from '@vigil/contracts';
 import type { InstrumentState } from '../windows/instrument-state';
 import type { StatePosition } from './redis-detector.store';
 
@@ -18,9 +18,9 @@ export interface HeldInstrument {
   lastEventWallMs: number;
 }
 
-/** What a batch logs for one instrument: the events it accepted, in the order it took them, and how it moved the watermark. */
+/** What a batch logs for one instrument: the events it accepted, in the order it took them (their times are decoded again on replay), and how it moved the watermark. */
 export interface LogEntry {
-  e: TimedEvent[];
+  e: MarketOrderEvent[];
   /** Set when the batch was a flush (end of stream: everything judged). */
   f?: 1;
   /** Set when the batch moved the watermark to at least this by wall time (the idle flush). */
