@@ -16,6 +16,8 @@ export const vaultConfig = baseServiceConfig('vault', 8101).extend({
   // A secret read's lease: renewable by its holder up to the maximum lifetime, revocable by operators.
   VIGIL_VAULT_LEASE_TTL: env.duration().default(3_600_000),
   VIGIL_VAULT_LEASE_MAX_TTL: env.duration().default(86_400_000),
+  // The same GCM bound for the keyring keys (secret versions and transit keys they seal); writes past it need a keyring rotation.
+  VIGIL_VAULT_KEYRING_ENCRYPTION_LIMIT: env.int({ min: 1, max: 2 ** 32 }).default(DEFAULT_ENCRYPTION_LIMIT),
   VIGIL_VAULT_DENIAL_THRESHOLD: env.int({ min: 1, max: 10_000 }).default(5),
   VIGIL_VAULT_DENIAL_WINDOW: env.duration().default(60_000),
   // Longest an operation waits for Kafka to acknowledge its audit event before failing with 503.

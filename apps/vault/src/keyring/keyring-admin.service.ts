@@ -53,6 +53,8 @@ export class KeyringAdmin {
         await client.query('insert into vault.keyring (version, wrapped) values ($1, $2)', [version, gcmSeal(master, key, keyringAad(version))]);
         const secretVersions = await this.reseal(client, version, key, 'secret_versions', 'path', secretAad, 'ciphertext is not null', 'ciphertext');
         const transitKeys = await this.reseal(client, version, key, 'transit_key_versions', 'name', transitKeyAad, 'true', 'wrapped');
+        // The new key's count starts with what it just sealed.
+        await client.query('update vault.keyring set encryptions_reserved = $2 where version = $1', [version, secretVersions + transitKeys]);
         Object.assign(details, { keyringVersion: version, resealedSecretVersions: secretVersions, resealedTransitKeys: transitKeys });
         adopted = { version, key };
         return { keyringVersion: version, resealed: { secretVersions, transitKeys } };

@@ -5,7 +5,9 @@ import type { Pool } from 'pg';
 import { DecryptionError, KEY_BYTES, gcmOpen, gcmSeal } from '../crypto/aes-gcm';
 import { KEY_CHECK_AAD, keyringAad } from '../crypto/associated-data';
 import type { VaultConfig } from '../vault.config';
-import { sealedError } from '../vault.errors';
+import { EncryptionCounter, EncryptionLimitReached } from '../transit/encryption-counter';
+import { conflict, sealedError } from '../vault.errors';
+import { KeyringCounterStore } from './keyring-counter.store';
 import { initKeyringOnce, loadKeyring } from './keyring.store';
 import { readMasterKey, type MasterKeySource } from './master-key';
 
@@ -26,11 +28,15 @@ export class VaultKeyring {
   private status: SealStatus = { sealed: true, reason: 'starting: the keyring has not been opened yet' };
   private readonly keys = new Map<number, Buffer>();
   private refreshing?: Promise<void>;
+  private readonly counter: EncryptionCounter;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(SERVICE_CONFIG) private readonly config: VaultConfig,
-  ) {}
+  ) {
+    // Small blocks: writes are rare, and a crash over-counts at most one block.
+    this.counter = new EncryptionCounter(new KeyringCounterStore(pool), config.VIGIL_VAULT_KEYRING_ENCRYPTION_LIMIT, 100);
+  }
 
   get sealStatus(): SealStatus {
     return this.status;
@@ -131,10 +137,21 @@ export class VaultKeyring {
     }
   }
 
-  /** The keyring key new data is sealed with. */
-  current(): { version: number; key: Buffer } {
-    const status = this.assertUnsealed();
-    return { version: status.keyringVersion, key: this.key(status.keyringVersion) };
+  /**
+   * The keyring key new data is sealed with, after counting `count` encryptions against it;
+   * past VIGIL_VAULT_KEYRING_ENCRYPTION_LIMIT: 409 rotation_required (rotate the keyring).
+   */
+  async current(count = 1): Promise<{ version: number; key: Buffer }> {
+    const { keyringVersion: version } = this.assertUnsealed();
+    try {
+      await this.counter.take('keyring', version, count);
+    } catch (error) {
+      if (error instanceof EncryptionLimitReached) {
+        throw conflict('rotation_required', `keyring v${version} has sealed its limit of ${error.limit} values (GCM random-nonce safety); rotate the keyring (npx vigil vault rotate) and retry`, { keyringVersion: version, limit: error.limit });
+      }
+      throw error;
+    }
+    return { version, key: this.key(version) };
   }
 
   assertUnsealed(): Extract<SealStatus, { sealed: false }> {

@@ -116,7 +116,7 @@ export class SecretsService {
           throw conflict('cas_mismatch', `secret ${path}: check-and-set expected version ${cas} to be current, but it is ${current}; read it again and retry`, { currentVersion: current });
         }
         const version = current + 1;
-        const { version: keyringVersion, key } = this.keyring.current();
+        const { version: keyringVersion, key } = await this.keyring.current();
         const ciphertext = gcmSeal(key, plaintext, secretAad(path, version));
         await client.query('insert into vault.secret_versions (path, version, keyring_version, ciphertext) values ($1, $2, $3, $4)', [path, version, keyringVersion, ciphertext]);
         await client.query('update vault.secrets set current_version = $2, updated_at = now() where path = $1', [path, version]);

@@ -222,7 +222,7 @@ export class TransitService {
   private async insertVersion(client: PoolClient, name: string, version: number): Promise<void> {
     const material = randomBytes(KEY_BYTES);
     try {
-      const { version: keyringVersion, key } = this.keyring.current();
+      const { version: keyringVersion, key } = await this.keyring.current();
       await client.query('insert into vault.transit_key_versions (name, version, keyring_version, wrapped) values ($1, $2, $3, $4)', [
         name,
         version,
