@@ -102,6 +102,7 @@ async function reportIncidents(report: VerifyReport): Promise<void> {
 function print(report: VerifyReport, ms: number) {
   for (const log of report.logs) console.log(`ok   ${log.logId}: ${log.size} entries, ${log.checkpoints} checkpoints verified`);
   for (const failure of report.failures) console.log(`FAIL ${failure.message}`);
+  if ('crossChecked' in report) console.log(`global log: ${report.crossChecked} partition heads cross-checked against the bundle's partition checkpoints`);
   const rate = Math.round(report.entries / Math.max(ms / 1000, 0.001));
   console.log(
     report.failures.length

@@ -1,10 +1,15 @@
 import { exampleAuditEvent } from '@vigil/contracts';
 import { generateNoteKeys, leafHash, parseVerifierKey, signCheckpoint, verifyConsistency, verifyInclusion } from '@vigil/merkle';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@vigil/testing';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Pool } from 'pg';
 import { GlobalCheckpointer } from '../checkpoint/global-checkpointer';
 import { checkpointKeyFrom } from '../checkpoint/signing-key';
 import { migrateAudit } from '../migrate';
+import { writeBundle } from '../verify/bundle';
+import { verifyBundle } from '../verify/verify-bundle';
 import { verifyDatabase } from '../verify/verify-database';
 import { LogAppender, type SourceRecord } from './log-appender';
 import { LogReader } from './log-reader';
@@ -89,6 +94,30 @@ describe('audit Merkle log in Postgres', () => {
       { logId: 'audit.events.v1-1', size: 4, checkpoints: 2 },
       { logId: 'global', size: 2, checkpoints: 2 },
     ]);
+
+    // A bundle of every log: the global leaves' partition heads are cross-checked against the
+    // partition parts' checkpoints (4 heads: 2 leaves × 2 logs), wherever the global part sits.
+    const lines: string[] = [];
+    for (const logId of ['global', 'audit.events.v1-0', 'audit.events.v1-1']) await writeBundle(pool, { logId }, (line) => void lines.push(line));
+    const file = path.join(tmpdir(), `vigil-audit-bundle-${process.pid}.jsonl`);
+    try {
+      writeFileSync(file, lines.join(''));
+      expect(await verifyBundle(file, keys.verifierKey)).toMatchObject({ failures: [], crossChecked: 4 });
+      // Without the partition checkpoint the first global leaf lists, the partition part still
+      // verifies on its own; the global log does not.
+      writeFileSync(file, lines.filter((line) => !(line.includes('"type":"checkpoint"') && line.includes('"treeSize":5,') && line.includes('audit.events.v1-0'))).join(''));
+      const partial = await verifyBundle(file, keys.verifierKey);
+      expect(partial.failures.map((f) => f.message)).toEqual(['log global, entry 0: lists log audit.events.v1-0 at size 5, where that log has no checkpoint in this bundle (its checkpoints were removed or rewritten)']);
+      expect(partial.logs.map((log) => log.logId)).toEqual(['audit.events.v1-0', 'audit.events.v1-1']);
+      // A part that starts past the sizes a global leaf lists cannot check them, and does not fail for it.
+      const late: string[] = [];
+      for (const logId of ['global', 'audit.events.v1-1']) await writeBundle(pool, { logId }, (line) => void late.push(line));
+      await writeBundle(pool, { logId: 'audit.events.v1-0', from: 9 }, (line) => void late.push(line));
+      writeFileSync(file, late.join(''));
+      expect(await verifyBundle(file, keys.verifierKey)).toMatchObject({ failures: [], crossChecked: 3 });
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   it.each([
