@@ -188,6 +188,22 @@ describe('@vigil/vault-client', () => {
     }
   });
 
+  it('retries once with a fresh token when the vault refuses the cached one', async () => {
+    let calls = 0;
+    let invalidated = 0;
+    const c = createVaultClient({
+      url: vault.url,
+      token: async () => (calls++ === 0 ? 'not-a-valid-token' : h.token('audit-writer')),
+      invalidateToken: () => invalidated++,
+    });
+    clients.push(c);
+    expect((await c.readSecret('db/audit-writer')).get('password')).toBe(`${VALUE}-2`);
+    expect([calls, invalidated]).toEqual([2, 1]);
+    const stubborn = createVaultClient({ url: vault.url, token: async () => 'not-a-valid-token', invalidateToken: () => undefined });
+    clients.push(stubborn);
+    await expect(stubborn.readSecret('db/audit-writer')).rejects.toMatchObject({ code: 'denied', status: 401, vaultCode: 'unauthorized' });
+  });
+
   it('transit through the client; clear errors for a sealed or unreachable vault', async () => {
     await h.call(vault, 'officer', 'POST', '/v1/transit/keys/client-key');
     const gateway = client('gateway');

@@ -5,6 +5,11 @@ export interface VaultHttpOptions {
   url: string;
   /** A current access token for this service (e.g. libs/auth's ServiceTokenSource); called per request, so it should cache. */
   token: () => Promise<string>;
+  /**
+   * Called when the vault refuses the token itself (401 unauthorized: expired, revoked key):
+   * the call is retried once with a fresh token. ServiceTokenSource's invalidate() fits.
+   */
+  invalidateToken?: () => void;
   /** Longest wait for one answer (default 5000 ms). */
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -23,6 +28,16 @@ export class VaultHttp {
   }
 
   async call<T>(method: string, route: string, subject: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    try {
+      return await this.once<T>(method, route, subject, body, headers);
+    } catch (error) {
+      if (!(error instanceof VaultClientError && error.vaultCode === 'unauthorized' && this.options.invalidateToken)) throw error;
+      this.options.invalidateToken();
+      return this.once<T>(method, route, subject, body, headers);
+    }
+  }
+
+  private async once<T>(method: string, route: string, subject: string, body: unknown, headers: Record<string, string>): Promise<T> {
     let token: string;
     try {
       token = await this.options.token();
