@@ -7,8 +7,16 @@ import { DEFAULT_ORIGIN_PREFIX } from './log/log-id';
  * its own port as the default, and its own (README.md "Environment").
  */
 export const auditWriterConfig = baseServiceConfig('audit-writer', 8104).extend({
-  // The C2SP signer key string (PRIVATE+KEY+...) that signs every checkpoint; the vault issue moves it there.
-  VIGIL_AUDIT_SIGNING_KEY_FILE: env.string('a path to a file holding a C2SP signer key (make one with "vigil audit keygen")'),
+  // The C2SP signer key string (PRIVATE+KEY+...) that signs every checkpoint: from the vault when
+  // VIGIL_VAULT_URL is set, else from this file (one of the two is required; checked at start-up).
+  VIGIL_AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  VIGIL_VAULT_URL: env.url({ protocols: ['http', 'https'] }).optional(),
+  VIGIL_AUDIT_SIGNING_KEY_VAULT_PATH: env.string().default('signing/audit-writer'),
+  VIGIL_AUDIT_SIGNING_KEY_VAULT_FIELD: env.string().default('privateKey'),
+  // Its service account at the gateway (client credentials), for the vault token.
+  VIGIL_AUDIT_GATEWAY_TOKEN_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8080/v1/auth/token'),
+  VIGIL_AUDIT_CLIENT_ID: env.string().default('svc-audit-writer'),
+  VIGIL_AUDIT_CLIENT_SECRET_FILE: z.string().min(1).optional(),
   VIGIL_AUDIT_ORIGIN_PREFIX: env.string().default(DEFAULT_ORIGIN_PREFIX),
   // Batch transactions run as this role (SET LOCAL ROLE), which can only append; empty: the connection's user.
   VIGIL_AUDIT_DB_ROLE: z.string().regex(/^([a-z_][a-z0-9_]{0,62})?$/, 'a lower-case SQL role name, or empty for the connection user').default('vigil_audit_writer'),
