@@ -9,7 +9,7 @@ export { ACCESS_TOKEN_TYPE, createTokenVerifier } from './token/token-verifier';
 export type { TokenVerifier, TokenVerifierOptions } from './token/token-verifier';
 export { generateSigningKey, issueToken } from './token/token-issuer';
 export { withVerifiedTokenCache } from './token/verified-token-cache';
-export type { VerifiedTokenCacheOptions } from './token/verified-token-cache';
+export type { CachingTokenVerifier, VerifiedTokenCacheOptions } from './token/verified-token-cache';
 export type { AccessTokenClaims, SigningKey } from './token/token-issuer';
 
 // RBAC: the shipped policy, compiled; authorize() is pure.

@@ -9,7 +9,7 @@ import { AuditRecorder, SERVICE } from '../audit/audit-recorder';
 import type { AuthGatewayConfig } from '../auth-gateway.config';
 import { SessionGate } from '../sessions/session-gate';
 import { SigningKeysService } from '../tokens/signing-keys.service';
-import { RateLimiter } from '../rate-limit/rate-limiter';
+import { RateLimiter, type RateScope } from '../rate-limit/rate-limiter';
 import { PROXY_ROUTES, ProxyRouter, type ProxiedService, type ProxyRoute } from './proxy-routes';
 import { ProxyMetrics, type ProxyOutcome } from './proxy.metrics';
 import { UpstreamFailure, UpstreamForwarder } from './upstream-forwarder';
@@ -121,14 +121,12 @@ export class ProxyService implements OnApplicationShutdown {
   ): Promise<{ body?: Buffer }> {
     const route = this.router.match(service, req.method ?? 'GET', servicePath);
     const resource = `route:${req.method} ${pathname}`;
-    await this.limit('proxy_ip', clientIp);
-    const verified = await this.authenticate(req);
+    const verified = await this.authenticate(req, clientIp);
     if (verified instanceof AuthError) {
       await this.record({ outcome: { kind: 'unauthenticated', error: verified }, permission: route?.permission ?? 'none:none', resource, clientIp, requestId });
       throw verified;
     }
     const principal = verified;
-    await this.limit('proxy_principal', `${principal.type}:${principal.id}`);
     if (!route) {
       const decision = { allowed: false, permission: 'none:none', reason: `the gateway forwards no ${req.method} ${servicePath} to ${service}` } as const;
       await this.record({ outcome: { kind: 'denied', principal, decision }, permission: 'none:none', resource, clientIp, requestId });
@@ -152,33 +150,56 @@ export class ProxyService implements OnApplicationShutdown {
     throw new EdgeAnswer('denied', 403, { error: 'forbidden', message: `your roles do not grant ${decision.permission}`, permission: decision.permission });
   }
 
-  /** The verified caller whose session is live, or the AuthError that refuses it. */
-  private async authenticate(req: IncomingMessage): Promise<Principal | AuthError> {
+  /**
+   * The verified caller whose session is live, or the AuthError that refuses it; 429 when a
+   * bucket is empty. Redis is asked once for a token already verified (both buckets and the
+   * session mark together); a token not verified yet first takes from the address's bucket
+   * alone, so that a flood of new or bogus tokens is limited before any signature is checked.
+   */
+  private async authenticate(req: IncomingMessage, clientIp: string): Promise<Principal | AuthError> {
+    const ipCheck = ['proxy_ip', clientIp] as const;
     const token = bearerToken(req.headers.authorization);
-    if (token instanceof AuthError) return token;
+    if (token instanceof AuthError) {
+      await this.limit([ipCheck]);
+      return token;
+    }
+    const verifier = await this.keys.verifier(this.config.VIGIL_AUTH_ISSUER, SERVICE).catch(() => {
+      throw new EdgeAnswer('auth_unavailable', 503, { error: 'auth_unavailable', message: 'the token signing keys could not be loaded; retry later' });
+    });
+    const known = verifier.isCached(token);
+    if (!known) await this.limit([ipCheck]);
     let principal: Principal;
     try {
-      principal = await (await this.keys.verifier(this.config.VIGIL_AUTH_ISSUER, SERVICE)).verify(token);
+      principal = await verifier.verify(token);
     } catch (error) {
       if (error instanceof AuthError && error.code !== 'KEYS_UNAVAILABLE') return error;
       throw new EdgeAnswer('auth_unavailable', 503, { error: 'auth_unavailable', message: 'the token signing keys could not be loaded; retry later' });
     }
-    const refusal = await this.sessions.refusal(principal).catch((error: unknown) => {
+    const revocationKey = this.sessions.revocationKey(principal);
+    if (revocationKey instanceof AuthError) return revocationKey;
+    const principalCheck = ['proxy_principal', `${principal.type}:${principal.id}`] as const;
+    const revoked = await this.limit(known ? [ipCheck, principalCheck] : [principalCheck], revocationKey);
+    const refusal = await this.sessions.refusalAfterRedis(principal, revoked).catch((error: unknown) => {
       this.logger.error({ err: error }, `session check failed: ${describeError(error)}`);
       throw new EdgeAnswer('auth_unavailable', 503, { error: 'auth_unavailable', message: 'the session could not be checked; retry later' });
     });
     return refusal ?? principal;
   }
 
-  private async limit(scope: 'proxy_ip' | 'proxy_principal', subject: string): Promise<void> {
-    const verdict = await this.limiter.take(scope, subject);
-    if (verdict.allowed) return;
+  /** Takes from the buckets (429 when one is empty); whether `revocationKey` is set. */
+  private async limit(checks: ReadonlyArray<readonly [RateScope, string]>, revocationKey?: string): Promise<boolean> {
+    const verdict = await this.limiter.takeAll(checks, revocationKey).catch((error: unknown) => {
+      this.logger.error({ err: error }, `rate limiter failed: ${describeError(error)}`);
+      throw new EdgeAnswer('auth_unavailable', 503, { error: 'auth_unavailable', message: 'the rate limiter could not be reached; retry later' });
+    });
+    if (verdict.allowed) return verdict.refused;
+    const { scope, retryAfterSec } = verdict;
     this.metrics.rateLimited.inc({ scope });
     throw new EdgeAnswer(
       'rate_limited',
       429,
-      { error: 'rate_limited', message: `too many requests (${scope === 'proxy_ip' ? 'from this address' : 'for this caller'}); retry after ${verdict.retryAfterSec} s`, retryAfterSec: verdict.retryAfterSec },
-      { 'retry-after': String(verdict.retryAfterSec) },
+      { error: 'rate_limited', message: `too many requests (${scope === 'proxy_ip' ? 'from this address' : 'for this caller'}); retry after ${retryAfterSec} s`, retryAfterSec },
+      { 'retry-after': String(retryAfterSec) },
     );
   }
 

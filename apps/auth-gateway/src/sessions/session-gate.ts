@@ -39,12 +39,28 @@ export class SessionGate {
 
   /** Undefined when the caller may go on; the AuthError (SESSION_REVOKED) when its session has ended. */
   async refusal(principal: Principal): Promise<AuthError | undefined> {
-    // Service tokens belong to no session: they live minutes and their accounts are few.
+    const key = this.revocationKey(principal);
+    if (key === undefined || key instanceof AuthError) return key;
+    return this.refusalAfterRedis(principal, (await this.redis.exists(key)) === 1);
+  }
+
+  /**
+   * The Redis key whose presence means the principal's session was revoked; undefined for a
+   * service (its tokens belong to no session: they live minutes); the refusal for a user token
+   * without a session. For a caller that checks the key itself (in one call with other checks).
+   */
+  revocationKey(principal: Principal): string | AuthError | undefined {
     if (principal.type === 'service') return undefined;
     const sid = principal.sessionId;
     if (!sid || !UUID.test(sid)) return new AuthError('SESSION_REVOKED', 'this user token names no session (sid); log in again');
-    if ((await this.redis.exists(this.prefix + sid)) === 1) return ended();
-    return (await this.liveInDb(sid)) ? undefined : ended();
+    return this.prefix + sid;
+  }
+
+  /** The rest of the check once Redis has answered whether the session is marked revoked. */
+  async refusalAfterRedis(principal: Principal, markedRevoked: boolean): Promise<AuthError | undefined> {
+    if (principal.type === 'service') return undefined;
+    if (markedRevoked) return ended();
+    return (await this.liveInDb(principal.sessionId as string)) ? undefined : ended();
   }
 
   /** Ends one session: its refresh tokens in Postgres, its access tokens at every gateway replica. */

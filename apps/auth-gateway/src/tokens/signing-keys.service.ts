@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createTokenVerifier, generateSigningKey, withVerifiedTokenCache, type SigningKey, type TokenVerifier } from '@vigil/auth';
+import { createTokenVerifier, generateSigningKey, withVerifiedTokenCache, type CachingTokenVerifier, type SigningKey } from '@vigil/auth';
 import type { JWK } from 'jose';
 import type { Pool } from 'pg';
 import { SEED_CIPHER, type SeedCipher } from '../crypto/seed-cipher';
@@ -23,7 +23,7 @@ const RELOAD_MS = 30_000;
 @Injectable()
 export class SigningKeysService {
   private current?: Promise<KeySet>;
-  private verifierFor?: { set: KeySet; verifier: TokenVerifier };
+  private verifierFor?: { set: KeySet; verifier: CachingTokenVerifier };
 
   constructor(
     @Inject(AUTH_DB) private readonly pool: Pool,
@@ -63,7 +63,7 @@ export class SigningKeysService {
   }
 
   /** A verifier over the keys published now (for the gateway's own guarded routes). */
-  async verifier(issuer: string, audience: string): Promise<TokenVerifier> {
+  async verifier(issuer: string, audience: string): Promise<CachingTokenVerifier> {
     const set = await this.keySet();
     // A new key set (rotation, or the periodic reread) starts a new cache of verified tokens.
     if (this.verifierFor?.set !== set) this.verifierFor = { set, verifier: withVerifiedTokenCache(createTokenVerifier({ issuer, audience, keys: { jwks: { keys: set.published } } })) };

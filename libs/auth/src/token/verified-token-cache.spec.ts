@@ -12,7 +12,9 @@ describe('withVerifiedTokenCache', () => {
     let now = Date.now();
     const cached = withVerifiedTokenCache(counting, { now: () => now, maxEntries: 2 });
     const token = await issueToken(key, { issuer: 'i', audience: 'a', subject: 's', principalType: 'user', roles: ['sre'], authTime: Math.floor(now / 1000), amr: ['pwd'], ttlSec: 60, now });
+    expect(cached.isCached(token)).toBe(false);
     expect((await cached.verify(token)).id).toBe('s');
+    expect(cached.isCached(token)).toBe(true);
     expect((await cached.verify(token)).id).toBe('s');
     expect(calls).toBe(1);
 
@@ -23,6 +25,7 @@ describe('withVerifiedTokenCache', () => {
 
     // Past exp by the cache's clock: not served from the cache (the verifier, on its own clock, decides).
     now += 61_000;
+    expect(cached.isCached(token)).toBe(false);
     await cached.verify(token).catch(() => undefined);
     expect(calls).toBe(4);
   });

@@ -15,9 +15,18 @@ export interface VerifiedTokenCacheOptions {
  * failures are never cached; a token past its `exp` is verified again (and refused). Build a
  * new cache when the trusted key set changes.
  */
-export function withVerifiedTokenCache(verifier: TokenVerifier, { maxEntries = 10_000, now = Date.now }: VerifiedTokenCacheOptions = {}): TokenVerifier {
+export interface CachingTokenVerifier extends TokenVerifier {
+  /** Whether verify(token) would be answered from the cache (an accepted token not yet expired). */
+  isCached(token: string): boolean;
+}
+
+export function withVerifiedTokenCache(verifier: TokenVerifier, { maxEntries = 10_000, now = Date.now }: VerifiedTokenCacheOptions = {}): CachingTokenVerifier {
   const cache = new Map<string, Principal>();
   return {
+    isCached(token: string): boolean {
+      const hit = cache.get(token);
+      return hit !== undefined && hit.expiresAt * 1000 > now();
+    },
     async verify(token: string): Promise<Principal> {
       const hit = cache.get(token);
       if (hit) {
