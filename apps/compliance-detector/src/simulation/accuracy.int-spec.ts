@@ -33,11 +33,13 @@ describe('detection accuracy on a simulated market (vigil simulate → vigil rep
   it(`finds every type with precision and recall ≥ 0.95 and leaves the decoys alone (seed ${SEED}, ${MINUTES} min)`, async () => {
     const book = RuleBook.load();
     const scenario = await writeScenario({ seed: SEED, minutes: MINUTES, dir: mkdtempSync(join(tmpdir(), 'vigil-sim-')), book });
-    const { alerts, summary } = await replayAlerts({ file: scenario.events, book, redis, keyPrefix });
+    const { alerts, summary, resent } = await replayAlerts({ file: scenario.events, book, redis, keyPrefix });
     const report = accuracyOf(alerts, scenario.summary.episodes);
 
     process.stdout.write(`\n${summary.events} events, ${scenario.summary.episodes.length} labelled episodes, ${alerts.length} alerts\n${formatAccuracy(report)}\n`);
     expect(summary.invalid).toBe(0);
+    // Replay prints each alert once.
+    expect(resent).toBe(0);
     // Every type is in the scenario, more than once, so 0.95 means all of them.
     for (const type of ALERT_TYPES) expect(report.byType.find((r) => r.type === type)?.labels).toBeGreaterThanOrEqual(3);
     const below = report.byType.filter((r) => r.precision < 0.95 || r.recall < 0.95);

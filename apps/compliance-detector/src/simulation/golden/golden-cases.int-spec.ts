@@ -29,8 +29,9 @@ describe('golden cases from enforcement history', () => {
   async function judge(golden: GoldenCase): Promise<ComplianceAlert[]> {
     const file = join(dir, `${golden.name}.ndjson`);
     writeFileSync(file, `${golden.events.map((e) => JSON.stringify(e)).join('\n')}\n`);
-    const { alerts, summary } = await replayAlerts({ file, book: golden.book, redis, keyPrefix: `${keyPrefix}${golden.name}:` });
+    const { alerts, summary, resent } = await replayAlerts({ file, book: golden.book, redis, keyPrefix: `${keyPrefix}${golden.name}:` });
     expect(summary.invalid).toBe(0);
+    expect(resent).toBe(0);
     // The quiet market around the case raises nothing; the case raises exactly its types.
     expect(alerts.filter((a) => a.accountId !== golden.accountId).map((a) => a.summary)).toEqual([]);
     expect([...new Set(alerts.map((a) => a.type))].sort()).toEqual([...golden.expectedTypes].sort());
