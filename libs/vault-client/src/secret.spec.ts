@@ -28,4 +28,17 @@ describe('Secret', () => {
     secretInternals.wipe(secret);
     expect(secret.fields()).toEqual([]);
   });
+
+  it('tells every listener even when one throws, and reports that error', () => {
+    const secret = new Secret('db/alerter', { version: 1, data: { password: 'old' }, lease });
+    const heard: string[] = [];
+    const errors: unknown[] = [];
+    secret.onChange(() => {
+      throw new Error('reconnect failed');
+    });
+    secret.onChange((s) => heard.push(s.get('password')));
+    secretInternals.replace(secret, { version: 2, data: { password: 'new' }, lease }, (e) => errors.push(e));
+    expect(heard).toEqual(['new']);
+    expect(errors).toEqual([new Error('reconnect failed')]);
+  });
 });

@@ -16,7 +16,7 @@ export interface SecretVersion {
   lease: LeaseInfo;
 }
 
-let replace: (secret: Secret, next: SecretVersion) => boolean;
+let replace: (secret: Secret, next: SecretVersion, onListenerError: (error: unknown) => void) => boolean;
 let wipe: (secret: Secret) => void;
 
 /**
@@ -33,7 +33,7 @@ export class Secret {
   #listeners = new Set<(secret: Secret) => void>();
 
   static {
-    replace = (secret, next) => secret.#replace(next);
+    replace = (secret, next, onListenerError) => secret.#replace(next, onListenerError);
     wipe = (secret) => secret.#wipe();
   }
 
@@ -88,13 +88,20 @@ export class Secret {
     return this.toString();
   }
 
-  #replace(next: SecretVersion): boolean {
+  #replace(next: SecretVersion, onListenerError: (error: unknown) => void): boolean {
     this.#lease = next.lease;
     if (next.version === this.#version) return false;
     this.#wipe();
     this.#version = next.version;
     this.#fields = toBuffers(next.data);
-    for (const listener of this.#listeners) listener(this);
+    // One failing listener must not keep the others from hearing about the new version.
+    for (const listener of this.#listeners) {
+      try {
+        listener(this);
+      } catch (error) {
+        onListenerError(error);
+      }
+    }
     return true;
   }
 
@@ -106,7 +113,7 @@ export class Secret {
 
 /** Client internals: swap in a newer version (true when the version changed) / forget the values. */
 export const secretInternals = {
-  replace: (secret: Secret, next: SecretVersion) => replace(secret, next),
+  replace: (secret: Secret, next: SecretVersion, onListenerError: (error: unknown) => void = () => undefined) => replace(secret, next, onListenerError),
   wipe: (secret: Secret) => wipe(secret),
 };
 

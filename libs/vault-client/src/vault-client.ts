@@ -14,12 +14,13 @@ interface ReadAnswer {
   path: string;
   version: number;
   data: Record<string, string>;
-  lease: { id: string; expiresAt: string; renewable: boolean };
+  lease: { id: string; ttlSec: number; expiresAt: string; renewable: boolean };
 }
 
 /** What POST /v1/sys/leases/renew answers. */
 interface RenewAnswer {
   leaseId: string;
+  ttlSec: number;
   expiresAt: string;
   renewable: boolean;
   /** The secret's current version: higher than the one held means it was rotated. */
@@ -142,7 +143,7 @@ class HttpVaultClient implements VaultClient {
       } else {
         try {
           const renewed = await this.http.call<RenewAnswer>('POST', '/v1/sys/leases/renew', secret.path, { leaseId: secret.lease.id });
-          const lease = toLease({ id: renewed.leaseId, expiresAt: renewed.expiresAt, renewable: renewed.renewable });
+          const lease = toLease({ id: renewed.leaseId, ttlSec: renewed.ttlSec, expiresAt: renewed.expiresAt, renewable: renewed.renewable });
           next = renewed.currentVersion !== secret.version ? await this.fetchSecret(secret.path, lease.id) : { version: secret.version, data: {}, lease };
         } catch (error) {
           if (!(error instanceof VaultClientError) || !['lease_expired', 'lease_revoked', 'not_found'].includes(error.code)) throw error;
@@ -152,7 +153,7 @@ class HttpVaultClient implements VaultClient {
       }
       if (this.closed) return;
       if (next.version !== secret.version) this.options.logger?.warn(`vault secret ${secret.path} rotated: v${secret.version} -> v${next.version}`);
-      secretInternals.replace(secret, next);
+      secretInternals.replace(secret, next, (error) => this.options.logger?.error(`vault: a listener of ${secret} failed after the rotation: ${(error as Error)?.message ?? String(error)}`));
       held.failures = 0;
       this.schedule(held, next.lease);
     } catch (error) {
@@ -169,8 +170,10 @@ class HttpVaultClient implements VaultClient {
   }
 }
 
-function toLease(raw: { id: string; expiresAt: string; renewable: boolean }): LeaseInfo {
-  return { id: raw.id, expiresAt: new Date(raw.expiresAt), renewable: raw.renewable };
+// The expiry on this host's clock, from the TTL the vault answered (its own expiresAt is on the vault's clock).
+function toLease(raw: { id: string; ttlSec: number; expiresAt: string; renewable: boolean }): LeaseInfo {
+  const ttlMs = Number.isFinite(raw.ttlSec) ? raw.ttlSec * 1000 : new Date(raw.expiresAt).getTime() - Date.now();
+  return { id: raw.id, expiresAt: new Date(Date.now() + ttlMs), renewable: raw.renewable };
 }
 
 function itemOrThrow<T extends { error?: string; message?: string }>(item: T, index: number, key: string): T {
