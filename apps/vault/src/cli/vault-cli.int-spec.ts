@@ -1,6 +1,6 @@
 import type { RunningService } from '@vigil/service';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createVaultHarness, type VaultHarness, type Who } from '../testing/vault-harness';
@@ -86,6 +86,16 @@ describe('vigil vault', () => {
     await h.call(vault, 'admin', 'PUT', '/v1/secrets/data/db/audit-writer', { data: { password: `${VALUE}-2` } });
     expect((await h.pool.query("select keyring_version from vault.secret_versions where path = 'db/audit-writer' and version = 2")).rows[0].keyring_version).toBe(2);
     expect(JSON.parse((await cli('officer', ['rotate', '--transit', 'cli-key'])).out).latestVersion).toBe(2);
+
+    // rewrap all: a file of ciphertexts (a v1 one and a forged one) re-encrypted under v2, line for line.
+    const forged = 'vigil:v1:bm90LWEtY2lwaGVydGV4dC1hdC1hbGwtcmVhbGx5';
+    writeFileSync(path.join(dir, 'ciphertexts'), `${ciphertext}\n${forged}\n`);
+    const rewrapped = await cli('officer', ['rewrap', 'cli-key', '--in', path.join(dir, 'ciphertexts'), '--out', path.join(dir, 'rewrapped')]);
+    expect(rewrapped.code).toBe(1);
+    expect(rewrapped.err).toContain('rewrapped 1 of 2 ciphertexts under transit key cli-key; kept unchanged:\n  line 2: decryption_failed');
+    const lines = readFileSync(path.join(dir, 'rewrapped'), 'utf8').trimEnd().split('\n');
+    expect(lines).toEqual([expect.stringMatching(/^vigil:v2:/), forged]);
+    expect((await h.call(vault, 'gateway', 'POST', '/v1/transit/decrypt/cli-key', { ciphertext: lines[0] })).body).toEqual({ plaintext: Buffer.from('x').toString('base64'), keyVersion: 2 });
     expect((await cli('stale-admin', ['rotate'])).err).toContain('step_up_required');
   });
 

@@ -1,5 +1,7 @@
 import { VaultClientError, VaultHttp } from '@vigil/vault-client';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const REWRAP_BATCH = 1000; // the vault's batch limit
 
 export const USAGE = `usage: vigil vault <command> [options]
 
@@ -11,6 +13,9 @@ export const USAGE = `usage: vigil vault <command> [options]
   rotate                                    new keyring key; every stored secret and transit key re-sealed
   rotate --transit <name>                   add a version to a transit key
   rekey --new-key-file <file>               seal the keyring under a new master key (32 bytes or base64)
+  rewrap <transit-key> --in <file> [--out <file>]
+                                            re-encrypt every ciphertext of a file (one per line) under the
+                                            key's latest version, in batches; same lines out (default stdout)
   lease revoke <lease-id>                   revoke one lease
   lease revoke-prefix <path>                revoke every lease on a path and below
 
@@ -103,6 +108,29 @@ export async function runVaultCli(argv: readonly string[], io: CliIo): Promise<n
         print(await http.call('POST', '/v1/sys/keyring/rekey', 'keyring', { newMasterKey: key }));
         io.err('vigil vault: rekeyed. Give the vault the new master key now (replace its key file, or set VIGIL_VAULT_MASTER_KEY and restart): the old one no longer opens the keyring.\n');
         return 0;
+      }
+      case 'rewrap': {
+        const key = required(rest[0], 'rewrap <transit-key> --in <file>');
+        const lines = readFileSync(required(flags['in'], 'rewrap <transit-key> --in <file>'), 'utf8').split(/\r?\n/);
+        while (lines.length && lines[lines.length - 1] === '') lines.pop();
+        const out: string[] = [];
+        const failed: string[] = [];
+        for (let start = 0; start < lines.length; start += REWRAP_BATCH) {
+          const chunk = lines.slice(start, start + REWRAP_BATCH);
+          const answer = await http.call<{ batch: Array<{ ciphertext?: string; error?: string; message?: string }> }>('POST', `/v1/transit/rewrap/${encodeURIComponent(key)}`, `transit-key:${key}`, {
+            batch: chunk.map((ciphertext) => ({ ciphertext })),
+          });
+          answer.batch.forEach((item, i) => {
+            // A line that cannot be rewrapped is kept as it was, so the output still lines up with the input.
+            out.push(item.ciphertext ?? chunk[i]);
+            if (!item.ciphertext) failed.push(`line ${start + i + 1}: ${item.error}: ${item.message}`);
+          });
+        }
+        const text = out.length ? `${out.join('\n')}\n` : '';
+        if (flags['out']) writeFileSync(flags['out'], text, { mode: 0o600 });
+        else io.out(text);
+        io.err(`vigil vault: rewrapped ${out.length - failed.length} of ${out.length} ciphertexts under transit key ${key}${failed.length ? `; kept unchanged:\n  ${failed.join('\n  ')}` : ''}\n`);
+        return failed.length ? 1 : 0;
       }
       case 'lease': {
         const [action, target] = rest;
