@@ -49,6 +49,8 @@ export class VaultAudit {
   async record(record: VaultAuditRecord): Promise<void> {
     const event: AuditEvent = { eventId: randomUUID(), ts: new Date().toISOString(), service: 'vault', ...withoutUndefined(record) };
     try {
+      // Validated alone first: an invalid event fails its own operation, not the others grouped with it.
+      auditEventsContract.parse(event);
       // Grouped with concurrent operations' events; each send waits at most timeoutMs for the acknowledgement.
       await this.events.send(event);
     } catch (error) {
