@@ -1,5 +1,4 @@
 import { generateSigningKey, issueToken, type SigningKey } from '@vigil/auth';
-import { loadConfig } from '@vigil/config';
 import {
   auditCheckpointsContract,
   auditEventsContract,
@@ -13,18 +12,17 @@ import {
 import { createConsumerRunner, createEventProducer } from '@vigil/kafka';
 import { generateNoteKeys, leafHash, verifyCheckpoint, verifyConsistency, verifyInclusion } from '@vigil/merkle';
 import { createLogger } from '@vigil/observability';
-import { startService, type RunningService } from '@vigil/service';
-import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
+import { type RunningService } from '@vigil/service';
+import { createThrowawayDatabase, infraEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
-import { AppModule } from './app.module';
-import { auditWriterConfig } from './audit-writer.config';
 import { main as vigilAudit } from './cli/vigil-audit';
 import { migrateAudit } from './migrate';
+import { startAuditWriter, until } from './test-support/audit-writer-service';
 
 // The whole service against the local Kafka, registry and a throwaway Postgres database:
 // produced events land in their partition logs exactly once, checkpoints are signed, stored
@@ -58,19 +56,14 @@ beforeAll(async () => {
   const keyFile = path.join(dir, 'signer.key');
   writeFileSync(keyFile, keys.signerKey, { mode: 0o600 });
   writeFileSync(path.join(dir, 'verifier.key'), `${keys.verifierKey}\n`);
-  const config = loadConfig(auditWriterConfig, {
-    ...process.env,
-    ...serviceEnv(infraEnv(), prefix),
+  service = await startAuditWriter(prefix, {
     VIGIL_DATABASE_URL: db.url,
     VIGIL_AUDIT_SIGNING_KEY_FILE: keyFile,
     VIGIL_AUDIT_MAX_BATCH_MESSAGES: '50',
     VIGIL_AUDIT_GLOBAL_CHECKPOINT_INTERVAL: '300ms',
     VIGIL_AUDIT_AUTH_ISSUER: ISSUER,
     VIGIL_AUDIT_AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
-    VIGIL_HTTP_PORT: '0',
-    VIGIL_LOG_LEVEL: 'silent',
   });
-  service = await startService({ name: 'audit-writer', module: AppModule, config, logger });
 });
 
 afterAll(async () => {
@@ -80,16 +73,6 @@ afterAll(async () => {
   await new Promise((resolve) => jwks?.close(resolve));
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 // The API's answers are checked field by field below; `any` keeps that readable.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

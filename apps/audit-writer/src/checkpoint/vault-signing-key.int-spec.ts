@@ -1,17 +1,14 @@
-import { loadConfig } from '@vigil/config';
 import { auditEventsContract, exampleAuditEvent } from '@vigil/contracts';
 import { createEventProducer } from '@vigil/kafka';
 import { generateNoteKeys, verifyCheckpoint } from '@vigil/merkle';
-import { createLogger } from '@vigil/observability';
-import { readinessOnceReady, startService, type RunningService } from '@vigil/service';
-import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
+import { readinessOnceReady, type RunningService } from '@vigil/service';
+import { createThrowawayDatabase, infraEnv, testPrefix } from '@vigil/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
-import { AppModule } from '../app.module';
-import { auditWriterConfig } from '../audit-writer.config';
 import { migrateAudit } from '../migrate';
+import { startAuditWriter, until } from '../test-support/audit-writer-service';
 import { loadCheckpointKeyFromVault } from './vault-signing-key';
 
 // The checkpoint signing key from the REAL vault, read with the audit-writer's own service
@@ -96,27 +93,21 @@ it('signs its checkpoints with the vault key when VIGIL_VAULT_URL is set', async
   const db = await createThrowawayDatabase();
   await migrateAudit(db.url);
   const pool = new Pool({ connectionString: db.url, max: 1 });
-  const base = { ...process.env, ...serviceEnv(infraEnv(), prefix), VIGIL_DATABASE_URL: db.url, VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' };
-  const config = loadConfig(auditWriterConfig, {
-    ...base,
+  const service = await startAuditWriter(prefix, {
+    VIGIL_DATABASE_URL: db.url,
     VIGIL_AUDIT_SIGNING_KEY_FILE: undefined,
     VIGIL_VAULT_URL: peers.vault.url,
     VIGIL_AUDIT_GATEWAY_TOKEN_URL: `${peers.gateway.url}/v1/auth/token`,
     VIGIL_AUDIT_CLIENT_SECRET_FILE: secretFile,
   });
-  expect(config.VIGIL_AUDIT_SIGNING_KEY_FILE).toBeUndefined();
-  const service = await startService({ name: 'audit-writer', module: AppModule, config, logger: createLogger('audit-writer', 'silent') });
   const producer = createEventProducer({ brokers: infraEnv().kafkaBrokers, clientId: 'audit-vault-test', topicPrefix: prefix, registryUrl: infraEnv().registryUrl });
   try {
     expect((await readinessOnceReady(service)).status).toBe(200);
     await producer.send(auditEventsContract, [exampleAuditEvent({ eventId: 'vault-signed-1' })]);
-    let row: { note: string; log_id: string } | undefined;
-    for (let i = 0; i < 600 && !row; i++) {
-      row = (await pool.query<{ note: string; log_id: string }>("select c.note, c.log_id from audit.checkpoints c join audit.entries e using (log_id) where e.event_id = 'vault-signed-1' limit 1")).rows[0];
-      if (!row) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(row).toBeDefined();
-    expect(verifyCheckpoint(row!.note, { trusted: [keys.verifierKey], origin: `vigil.audit/${row!.log_id}` }).checkpoint.size).toBeGreaterThanOrEqual(1);
+    const row = await until('a checkpoint over the event', async () =>
+      (await pool.query<{ note: string; log_id: string }>("select c.note, c.log_id from audit.checkpoints c join audit.entries e using (log_id) where e.event_id = 'vault-signed-1' limit 1")).rows[0],
+    );
+    expect(verifyCheckpoint(row.note, { trusted: [keys.verifierKey], origin: `vigil.audit/${row.log_id}` }).checkpoint.size).toBeGreaterThanOrEqual(1);
   } finally {
     await producer.close();
     expect(await service.stop('test')).toBe(0);

@@ -1,18 +1,16 @@
-import { loadConfig } from '@vigil/config';
 import { auditEventsContract, exampleAuditEvent, securityIncidentsContract, type SecurityIncident } from '@vigil/contracts';
 import { createConsumerRunner, createEventProducer } from '@vigil/kafka';
 import { generateNoteKeys, signCheckpoint } from '@vigil/merkle';
 import { createLogger } from '@vigil/observability';
-import { readinessOnceReady, startService, type RunningService } from '@vigil/service';
-import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
+import { readinessOnceReady, type RunningService } from '@vigil/service';
+import { createThrowawayDatabase, infraEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
-import { AppModule } from '../app.module';
-import { auditWriterConfig } from '../audit-writer.config';
 import { checkpointKeyFrom } from '../checkpoint/signing-key';
 import { migrateAudit } from '../migrate';
+import { startAuditWriter, until } from '../test-support/audit-writer-service';
 
 // The service's own scheduled verification, against Kafka and a throwaway Postgres: it verifies
 // what was appended, and when a superuser changes the log behind the triggers it fails the
@@ -24,7 +22,7 @@ jest.setTimeout(180_000);
 const prefix = testPrefix();
 const keys = generateNoteKeys('vigil.audit.scheduled');
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-audit-verify-'));
-const logger = createLogger('audit-writer-test', (process.env['AW_LOG'] as 'warn') ?? 'silent');
+const logger = createLogger('audit-writer-test', 'silent');
 let db: ThrowawayDatabase;
 let pool: Pool;
 let service: RunningService;
@@ -35,18 +33,13 @@ beforeAll(async () => {
   pool = new Pool({ connectionString: db.url, max: 2 });
   const keyFile = path.join(dir, 'signer.key');
   writeFileSync(keyFile, keys.signerKey, { mode: 0o600 });
-  const config = loadConfig(auditWriterConfig, {
-    ...process.env,
-    ...serviceEnv(infraEnv(), prefix),
+  service = await startAuditWriter(prefix, {
     VIGIL_DATABASE_URL: db.url,
     VIGIL_AUDIT_SIGNING_KEY_FILE: keyFile,
     VIGIL_AUDIT_MAX_BATCH_MESSAGES: '50',
     VIGIL_AUDIT_VERIFY_INTERVAL: '300ms',
     VIGIL_AUDIT_FULL_VERIFY_EVERY: '3',
-    VIGIL_HTTP_PORT: '0',
-    VIGIL_LOG_LEVEL: process.env['AW_LOG'] ?? 'silent',
   });
-  service = await startService({ name: 'audit-writer', module: AppModule, config, logger });
 });
 
 afterAll(async () => {
@@ -55,16 +48,6 @@ afterAll(async () => {
   await db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** One sample of the service's /metrics, by name (labels ignored but for `reason`). */
 async function metric(name: string, reason?: string): Promise<number | undefined> {
