@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { RuleBook } from '../config/rule-book';
 import { RedisDetectorStore } from '../state/redis-detector.store';
 import { noisy, OrderStream } from '../test-support/rule-harness';
-import { Detector, StateConflictError } from './detector';
+import { Detector, StateConflictError, type DetectorOptions } from './detector';
 
 // The detector against the real Redis: state survives between batches and between detector
 // instances (a restart), duplicates and reordering within the lateness give the same alerts,
@@ -27,9 +27,9 @@ describe('Detector on Redis', () => {
     await stopInfra?.();
   });
 
-  const newDetector = (keyPrefix: string, clock: () => number = Date.now) => {
+  const newDetector = (keyPrefix: string, clock: () => number = Date.now, options: DetectorOptions = {}) => {
     const store = new RedisDetectorStore(redis, { keyPrefix, fingerprintTtlMs: 3_600_000, stateTtlMs: 3_600_000 });
-    return { detector: new Detector(book, store, undefined, clock), store };
+    return { detector: new Detector(book, store, undefined, clock, options), store };
   };
 
   function scenario(): MarketOrderEvent[] {
@@ -175,5 +175,27 @@ describe('Detector on Redis', () => {
     const end = await a.flush([{ venue: 'XLON', instrument: 'GB00B03MLX29' }]);
     alerts.push(...end.alerts);
     expect(summary(alerts)).toEqual(summary(await run(`${testPrefix()}:`, s.events, 100)));
+  });
+
+  it('gives the same alerts when it holds fewer instruments than a batch touches (the others are rebuilt from Redis each batch)', async () => {
+    const instruments = ['GB00B03MLX29', 'GB00B1XZS820', 'GB0009895292'];
+    const events = scenario().flatMap((e) => instruments.map((instrument) => ({ ...e, instrument, eventId: `${instrument}-${e.eventId}` })));
+    const feed = async (options: DetectorOptions) => {
+      const keyPrefix = `${testPrefix()}:`;
+      prefixes.push(keyPrefix);
+      const detector = newDetector(keyPrefix, Date.now, options).detector;
+      const alerts: ComplianceAlert[] = [];
+      for (let i = 0; i < events.length; i += 90) {
+        const detection = await detector.detect(events.slice(i, i + 90));
+        alerts.push(...detection.alerts);
+        await detection.confirm();
+      }
+      const end = await detector.flush(instruments.map((instrument) => ({ venue: 'XLON', instrument })));
+      return [...alerts, ...end.alerts];
+    };
+    const all = await feed({});
+    expect(all).toHaveLength(15);
+    // Holding one instrument (and snapshots from the first batch on): every batch rebuilds two of three from snapshot + log.
+    expect(summary(await feed({ heldInstruments: 1, minLogBytesPerSnapshot: 1 }))).toEqual(summary(all));
   });
 });

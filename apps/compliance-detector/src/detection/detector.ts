@@ -117,9 +117,9 @@ export class Detector {
 
   private async evaluate(groups: Group[], flush: boolean, tolerateConflicts: boolean): Promise<Detection> {
     if (groups.length === 0) return { alerts: [], confirm: async () => undefined };
-    const loaded = await this.store.load(
-      groups.map((g) => ({ tag: g.tag, held: this.held.get(g.tag)?.position })),
-    );
+    // Taken once: the position sent must be the one of the state used, even if holding others lets one go meanwhile.
+    const heldBefore = groups.map((g) => this.held.get(g.tag));
+    const loaded = await this.store.load(groups.map((g, index) => ({ tag: g.tag, held: heldBefore[index]?.position })));
     const now = this.clock();
     const latenessMs = this.book.detection.latenessMs;
     const saves: SaveRequest[] = [];
@@ -130,7 +130,7 @@ export class Detector {
     groups.forEach((group, index) => {
       const got = loaded[index];
       resend.push(...got.outbox);
-      const held = this.bringUpToDate(group, got, now);
+      const held = this.bringUpToDate(group, heldBefore[index], got, now);
       helds.push(held);
       // A copy of an event still pending is a duplicate; one of an event already behind the watermark is late anyway.
       const pendingIds = new Set(held.state.pending.map((t) => t.event.eventId));
@@ -219,8 +219,8 @@ export class Detector {
   }
 
   /** The instrument's state as Redis has it: what this process holds plus what others logged since, or rebuilt from the snapshot and log. */
-  private bringUpToDate(group: Group, got: LoadedInstrument, now: number): HeldInstrument {
-    let held = this.held.get(group.tag);
+  private bringUpToDate(group: Group, before: HeldInstrument | undefined, got: LoadedInstrument, now: number): HeldInstrument {
+    let held = before;
     if (!held || got.snapshot !== undefined) {
       const snapshot = got.snapshot ? (JSON.parse(got.snapshot) as Snapshot) : undefined;
       held = {
