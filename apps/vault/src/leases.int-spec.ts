@@ -49,6 +49,13 @@ describe('leases', () => {
     expect(refused.body).toMatchObject({ error: 'lease_revoked' });
     expect(refused.text).not.toContain(VALUE);
     expect((await h.call(vault, 'audit-writer', 'POST', '/v1/sys/leases/renew', { leaseId: id })).body.error).toBe('lease_revoked');
+
+    const metrics = await (await fetch(`${vault.url}/metrics`)).text();
+    const live = (await h.pool.query('select count(*)::int as n from vault.leases where revoked_at is null and expires_at > now()')).rows[0].n;
+    expect(metrics).toMatch(new RegExp(`^vigil_vault_leases_live\\{service="vault"\\} ${live}$`, 'm'));
+    expect(metrics).toMatch(/^vigil_vault_keyring_version\{service="vault"\} 1$/m);
+    expect(metrics).toMatch(/^vigil_vault_keyring_encryptions_reserved\{service="vault"\} 100$/m); // one block reserved by the first write
+    expect(metrics).toMatch(/^vigil_vault_operations_total\{operation="leases.revoke",outcome="success",service="vault"\} 1$/m);
   });
 
   it('an expired lease fails the next read and its renewal; renewals stop at the maximum lifetime', async () => {
