@@ -153,6 +153,7 @@ beforeAll(async () => {
     logLevel: 'warn',
     env: (ports) => ({
       'auth-gateway': { VIGIL_AUTH_LOCK_THRESHOLD: '3' },
+      'audit-writer': { VIGIL_AUDIT_VERIFY_INTERVAL: '2s' },
       vault: { VIGIL_VAULT_AUTH_ISSUER: ISSUER, VIGIL_VAULT_AUTH_JWKS_URL: jwksUrl },
       alerter: {
         VIGIL_ALERTER_AUTH_ISSUER: ISSUER,
