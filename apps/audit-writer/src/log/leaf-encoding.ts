@@ -38,9 +38,11 @@ export class LeafDecodeError extends Error {
 export function decodeLeaf(bytes: Uint8Array): LeafContent {
   if (bytes.length === 0) throw new LeafDecodeError('empty leaf');
   if (bytes[0] !== LEAF_ENCODING_V1) throw new LeafDecodeError(`unknown leaf encoding version 0x${bytes[0]!.toString(16).padStart(2, '0')} (this verifier knows 0x01)`);
+  let text: string;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(1)));
+    text = STRICT_UTF8.decode(bytes.subarray(1));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new LeafDecodeError(`leaf body is not UTF-8 JSON: ${(error as Error).message}`);
   }
@@ -51,6 +53,11 @@ export function decodeLeaf(bytes: Uint8Array): LeafContent {
   if (typeof leaf.log !== 'string' || !Number.isSafeInteger(leaf.seq) || typeof leaf.arrivedAt !== 'string' || typeof leaf.source !== 'object' || leaf.source === null || !('event' in leaf)) {
     throw new LeafDecodeError('leaf body lacks one of "log", "seq", "arrivedAt", "source", "event"');
   }
-  if (!Buffer.from(bytes).equals(encodeLeaf(leaf))) throw new LeafDecodeError('leaf bytes are not the canonical (RFC 8785) encoding of their content');
+  // Compared as text: the body decoded as strict UTF-8 and canonical JSON (never holding a lone
+  // surrogate) map one-to-one to their bytes, so equal text is equal bytes, without re-encoding.
+  if (canonicalJson({ ...leaf, v: LEAF_ENCODING_V1 }) !== text) throw new LeafDecodeError('leaf bytes are not the canonical (RFC 8785) encoding of their content');
   return leaf;
 }
+
+// One decoder for every leaf: `fatal` rejects invalid UTF-8 instead of replacing it; no BOM is skipped.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
