@@ -6,6 +6,7 @@ import { AdminController } from './admin/admin.controller';
 import { ServiceAccountsAdminController } from './admin/service-accounts-admin.controller';
 import { UsersAdminController } from './admin/users-admin.controller';
 import { AuditRecorder, SERVICE } from './audit/audit-recorder';
+import { OutboxRelay } from './audit/outbox-relay';
 import type { AuthGatewayConfig } from './auth-gateway.config';
 import { authGatewayHealthChecks } from './auth-gateway.health';
 import { EdgeModule } from './edge.module';
@@ -45,7 +46,7 @@ import { SigningKeysService } from './tokens/signing-keys.service';
     }),
   ],
   controllers: [AuthController, AdminController, UsersAdminController, ServiceAccountsAdminController],
-  providers: [authGatewayHealthChecks, LoginService, ProxyService, ProxyServer],
+  providers: [authGatewayHealthChecks, LoginService, ProxyService, ProxyServer, OutboxRelay],
   exports: [HEALTH_CHECKS],
 })
 export class AppModule {}

@@ -135,6 +135,10 @@ describe('auth-gateway login, MFA and tokens', () => {
     expect(created).toMatchObject({ created: true });
     adminId = (created as { userId: string }).userId;
     expect(await bootstrapAdmin(pool, 'second-admin', ADMIN_PASSWORD + 'x')).toMatchObject({ created: false, reason: 'admin_exists' });
+    // Audited through the outbox, which the running gateway publishes to audit.events.v1.
+    const bootstrapped = await until('the bootstrap audit event', () => audits.find((e) => e.action === 'users.bootstrap_admin'));
+    expect(bootstrapped).toMatchObject({ actor: { type: 'system', id: 'bootstrap-admin' }, resource: `user:${adminId}`, outcome: 'success', details: { username: 'root-admin', roles: ['admin'] } });
+    await until('the outbox emptied', async () => ((await pool.query('select count(*)::int as n from auth.audit_outbox')).rows[0].n === 0 ? true : undefined));
     const row = (await pool.query('select password_hash, roles, mfa_state from auth.users')).rows;
     expect(row).toEqual([{ password_hash: expect.stringMatching(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/), roles: ['admin'], mfa_state: 'required' }]);
   });

@@ -1,5 +1,6 @@
 import { inTransaction } from '@vigil/database';
 import { Inject, Injectable } from '@nestjs/common';
+import type { AuditEvent } from '@vigil/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { AUTH_DB } from './auth-db.provider';
 
@@ -75,14 +76,18 @@ export class AuthStore {
     await this.pool.query(`update auth.users set password_hash = $2, updated_at = now() where id = $1`, [userId, hash]);
   }
 
-  /** Creates the first admin in one transaction that first checks no admin exists; false when one does. */
-  async createFirstAdmin(user: { id: string; username: string; passwordHash: string }): Promise<boolean> {
+  /**
+   * Creates the first admin in one transaction that first checks no admin exists; false when one
+   * does. Its audit event goes to the outbox in the same transaction (the gateway publishes it).
+   */
+  async createFirstAdmin(user: { id: string; username: string; passwordHash: string }, auditEvent?: AuditEvent): Promise<boolean> {
     return this.transaction(async (client) => {
       // One bootstrap at a time, even when two run at once.
       await client.query(`lock table auth.users in share row exclusive mode`);
       const { rowCount } = await client.query(`select 1 from auth.users where 'admin' = any(roles) limit 1`);
       if (rowCount) return false;
       await client.query(`insert into auth.users (id, username, password_hash, roles) values ($1, $2, $3, '{admin}')`, [user.id, user.username, user.passwordHash]);
+      if (auditEvent) await client.query(`insert into auth.audit_outbox (event_id, event) values ($1, $2)`, [auditEvent.eventId, auditEvent]);
       return true;
     });
   }

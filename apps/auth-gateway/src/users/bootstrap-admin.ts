@@ -1,3 +1,4 @@
+import { auditEventsContract } from '@vigil/contracts';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { PasswordHasher } from '../passwords/password-hasher';
@@ -21,6 +22,17 @@ export async function bootstrapAdmin(pool: Pool, username: string, password: str
   await migrateAuthSchema(pool);
   const store = new AuthStore(pool);
   const userId = randomUUID();
-  const created = await store.createFirstAdmin({ id: userId, username, passwordHash: await hasher.hash(password) });
+  // Audited like every admin action; it runs without Kafka, so through the outbox the gateway publishes.
+  const event = auditEventsContract.parse({
+    eventId: randomUUID(),
+    ts: new Date().toISOString(),
+    service: 'auth-gateway',
+    actor: { type: 'system', id: 'bootstrap-admin' },
+    action: 'users.bootstrap_admin',
+    resource: `user:${userId}`,
+    outcome: 'success',
+    details: { username, roles: ['admin'] },
+  });
+  const created = await store.createFirstAdmin({ id: userId, username, passwordHash: await hasher.hash(password) }, event);
   return created ? { created: true, userId } : { created: false, reason: 'admin_exists', message: 'an admin already exists: nothing was changed (further users are created through the admin API)' };
 }
