@@ -164,6 +164,18 @@ describe('@vigil/vault-client', () => {
     }
   });
 
+  it('renews at least every maxRenewIntervalMs, so a rotation arrives sooner than 2/3 of the lease', async () => {
+    const c = createVaultClient({ url: vault.url, token: () => h.token('audit-writer'), renewAt: 0.99, maxRenewIntervalMs: 200 });
+    clients.push(c);
+    const secret = await c.readSecret('db/audit-writer');
+    const expiries: number[] = [];
+    await h.until('three renewals', async () => {
+      const at = secret.lease.expiresAt.getTime();
+      if (expiries.at(-1) !== at) expiries.push(at);
+      return expiries.length >= 4 ? true : undefined;
+    }, 30);
+  });
+
   it('gets a new lease by itself when an operator revokes the one it holds', async () => {
     const secret = await client('audit-writer').readSecret('db/audit-writer');
     const firstLease = secret.lease.id;

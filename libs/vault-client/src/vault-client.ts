@@ -5,6 +5,11 @@ import { VaultHttp, type VaultHttpOptions } from './vault-http';
 export interface VaultClientOptions extends VaultHttpOptions {
   /** Renew a lease once this fraction of its remaining time has passed (default 2/3). */
   renewAt?: number;
+  /**
+   * Renew at least this often (default 5 min), whatever the lease TTL: a rotation or a
+   * revocation reaches the service within this time, not only at 2/3 of a long lease.
+   */
+  maxRenewIntervalMs?: number;
   /** Where renewal problems go (pino's logger fits); values are never passed to it. */
   logger?: { warn(message: string): void; error(message: string): void };
 }
@@ -60,11 +65,13 @@ class HttpVaultClient implements VaultClient {
   private readonly http: VaultHttp;
   private readonly held = new Set<Held>();
   private readonly renewAt: number;
+  private readonly maxRenewIntervalMs: number;
   private closed = false;
 
   constructor(private readonly options: VaultClientOptions) {
     this.http = new VaultHttp(options);
     this.renewAt = options.renewAt ?? 2 / 3;
+    this.maxRenewIntervalMs = options.maxRenewIntervalMs ?? 300_000;
   }
 
   async readSecret(path: string): Promise<Secret> {
@@ -125,7 +132,7 @@ class HttpVaultClient implements VaultClient {
 
   private schedule(held: Held, lease: LeaseInfo, delayMs?: number): void {
     if (this.closed) return;
-    const wait = delayMs ?? Math.max(0, (lease.expiresAt.getTime() - Date.now()) * this.renewAt);
+    const wait = delayMs ?? Math.min(this.maxRenewIntervalMs, Math.max(0, (lease.expiresAt.getTime() - Date.now()) * this.renewAt));
     held.timer = setTimeout(() => void this.refresh(held), wait);
     held.timer.unref();
   }
