@@ -46,4 +46,17 @@ describe('MOMENTUM_IGNITION', () => {
   ])('does not alert for %s', (_name, c) => {
     expect(ignitions(ignition(c))).toEqual([]);
   });
+
+  it('counts a dump that sweeps the book the other way as the unwind (bug: its third level started a SELL run and the BUY run was dropped unjudged)', () => {
+    const s = new OrderStream();
+    s.trade(0, 'T0', { accountId: 'X' }, { accountId: 'Z' }, 100, 100.0);
+    [100.01, 100.02, 100.03].forEach((price, i) => s.trade(10_000 + i * 100, `R${i}`, { accountId: 'M', aggressor: true }, { accountId: 'MM', aggressor: false }, 1_000, price));
+    // Ten seconds later M sells 500 at each of four bids, one order sweeping down 4 ticks: 1500 of the 3000 by the third level.
+    [100.02, 100.01, 100.0, 99.99].forEach((price, i) => s.trade(20_000 + i, `D${i}`, { accountId: 'B', aggressor: false }, { accountId: 'M', aggressor: true }, 500, price));
+    const [alert, ...rest] = ignitions(s);
+    expect(rest).toEqual([]);
+    expect(alert).toMatchObject({ accountId: 'M', score: 0.5 });
+    expect(alert.evidence.metrics).toMatchObject({ runQuantity: 3_000, unwoundQuantity: 1_500 });
+    expect(alert.summary).toMatch(/^Account M bought 3000 aggressively .* then sold 1500 \(50\.0 %\)/);
+  });
 });

@@ -44,7 +44,10 @@ interface Run {
 interface IgnitionState {
   /** The account's aggressive fills of the last runMs, per side. */
   recent: Record<OrderSide, AggressiveFill[]>;
-  run: Run | null;
+  /** The run of each side still waiting for its unwind: a dump that sweeps the book is both one run's unwind and the start of another. */
+  runs: Partial<Record<OrderSide, Run>>;
+  /** State written before runs were kept per side. */
+  run?: Run | null;
 }
 
 /**
@@ -61,8 +64,27 @@ export const momentumIgnitionRule = defineRule({
   onEvent({ rule, event, tsMs, market, account, priceBefore, emit }) {
     if (event.eventType !== 'FILL') return;
     const p = rule.parameters;
-    const state = ruleState<IgnitionState>(account, rule.id, () => ({ recent: { BUY: [], SELL: [] }, run: null }));
-    if (state.run && tsMs > state.run.lastMs + p.unwindMs) state.run = null;
+    const state = ruleState<IgnitionState>(account, rule.id, () => ({ recent: { BUY: [], SELL: [] }, runs: {} }));
+    state.runs ??= state.run ? { [state.run.side]: state.run } : {};
+    delete state.run;
+    for (const side of ['BUY', 'SELL'] as const) {
+      const open = state.runs[side];
+      if (open && tsMs > open.lastMs + p.unwindMs) delete state.runs[side];
+    }
+
+    // First: does this fill unwind a run of the other side? (An aggressive one may also start a run below.)
+    const opposite: OrderSide = event.side === 'BUY' ? 'SELL' : 'BUY';
+    const run = state.runs[opposite];
+    if (run && tsMs > run.lastMs) {
+      run.unwound += event.fillQty;
+      if (!run.unwindOrderIds.includes(event.orderId)) run.unwindOrderIds.push(event.orderId);
+      run.unwindTradeIds.push(event.tradeId);
+      const share = run.unwound / run.quantity;
+      if (share + EPSILON >= p.minUnwindShare) {
+        delete state.runs[opposite];
+        emitFinding(run, share);
+      }
+    }
 
     if (event.aggressor === true) {
       const recent = state.recent[event.side].filter((f) => f.tsMs >= tsMs - p.runMs);
@@ -74,9 +96,10 @@ export const momentumIgnitionRule = defineRule({
       const levels = new Set(recent.map((f) => f.price)).size;
       if (levels >= p.minPriceLevels && moved + EPSILON >= p.minTicksMoved) {
         // A new or longer run; unwinding counts from its last aggressive fill.
-        state.run = {
+        const before = state.runs[event.side];
+        state.runs[event.side] = {
           side: event.side,
-          firstMs: state.run?.side === event.side ? Math.min(state.run.firstMs, recent[0].tsMs) : recent[0].tsMs,
+          firstMs: before ? Math.min(before.firstMs, recent[0].tsMs) : recent[0].tsMs,
           lastMs: tsMs,
           quantity: recent.reduce((sum, f) => sum + f.qty, 0),
           levels,
@@ -88,45 +111,38 @@ export const momentumIgnitionRule = defineRule({
           unwindOrderIds: [],
           unwindTradeIds: [],
         };
-        return;
       }
     }
 
-    const run = state.run;
-    if (!run || event.side === run.side || tsMs <= run.lastMs) return;
-    run.unwound += event.fillQty;
-    if (!run.unwindOrderIds.includes(event.orderId)) run.unwindOrderIds.push(event.orderId);
-    run.unwindTradeIds.push(event.tradeId);
-    const share = run.unwound / run.quantity;
-    if (share + EPSILON < p.minUnwindShare) return;
-    state.run = null;
-    const movedTicks = Math.round(((run.endPrice - run.startPrice) / market.tickSize) * (run.side === 'BUY' ? 1 : -1) * 1e6) / 1e6;
-    emit({
-      party: event.accountId,
-      accountId: event.accountId,
-      ...(event.traderId !== undefined ? { traderId: event.traderId } : {}),
-      beneficialOwnerId: event.beneficialOwnerId,
-      bucketStartMs: run.firstMs,
-      windowStartMs: run.firstMs,
-      windowEndMs: tsMs,
-      score: share,
-      threshold: p.minUnwindShare,
-      summary:
-        `Account ${event.accountId} ${run.side === 'BUY' ? 'bought' : 'sold'} ${run.quantity} aggressively on ${market.instrument} at ` +
-        `${market.venue} at ${run.levels} price levels in ${run.lastMs - run.firstMs} ms, moving the price ${movedTicks} ticks from ` +
-        `${run.startPrice} to ${run.endPrice}, then ${run.side === 'BUY' ? 'sold' : 'bought'} ${run.unwound} ` +
-        `(${(share * 100).toFixed(1)} %) by ${isoMs(tsMs)}, ${tsMs - run.lastMs} ms after its last aggressive fill.`,
-      orderIds: [...run.orderIds, ...run.unwindOrderIds],
-      tradeIds: [...run.tradeIds, ...run.unwindTradeIds],
-      metrics: {
-        runQuantity: run.quantity,
-        priceLevels: run.levels,
-        ticksMoved: movedTicks,
-        runMs: run.lastMs - run.firstMs,
-        unwoundQuantity: run.unwound,
-        unwindShare: share,
-        unwindDelayMs: tsMs - run.lastMs,
-      },
-    });
+    function emitFinding(run: Run, share: number): void {
+      const movedTicks = Math.round(((run.endPrice - run.startPrice) / market.tickSize) * (run.side === 'BUY' ? 1 : -1) * 1e6) / 1e6;
+      emit({
+        party: event.accountId,
+        accountId: event.accountId,
+        ...(event.traderId !== undefined ? { traderId: event.traderId } : {}),
+        beneficialOwnerId: event.beneficialOwnerId,
+        bucketStartMs: run.firstMs,
+        windowStartMs: run.firstMs,
+        windowEndMs: tsMs,
+        score: share,
+        threshold: p.minUnwindShare,
+        summary:
+          `Account ${event.accountId} ${run.side === 'BUY' ? 'bought' : 'sold'} ${run.quantity} aggressively on ${market.instrument} at ` +
+          `${market.venue} at ${run.levels} price levels in ${run.lastMs - run.firstMs} ms, moving the price ${movedTicks} ticks from ` +
+          `${run.startPrice} to ${run.endPrice}, then ${run.side === 'BUY' ? 'sold' : 'bought'} ${run.unwound} ` +
+          `(${(share * 100).toFixed(1)} %) by ${isoMs(tsMs)}, ${tsMs - run.lastMs} ms after its last aggressive fill.`,
+        orderIds: [...run.orderIds, ...run.unwindOrderIds],
+        tradeIds: [...run.tradeIds, ...run.unwindTradeIds],
+        metrics: {
+          runQuantity: run.quantity,
+          priceLevels: run.levels,
+          ticksMoved: movedTicks,
+          runMs: run.lastMs - run.firstMs,
+          unwoundQuantity: run.unwound,
+          unwindShare: share,
+          unwindDelayMs: tsMs - run.lastMs,
+        },
+      });
+    }
   },
 });
