@@ -39,7 +39,7 @@ describe('leaf encoding v1', () => {
     ['a body without the version field', Buffer.concat([Buffer.from([1]), Buffer.from(EXPECTED_JSON.replace(',"v":1', ''))]), /"v" is undefined/],
     ['a body without its log', Buffer.concat([Buffer.from([1]), Buffer.from('{"v":1}')]), /lacks one of/],
     ['a byte-order mark before the body', Buffer.concat([Buffer.from([1, 0xef, 0xbb, 0xbf]), Buffer.from(EXPECTED_JSON)]), /not UTF-8 JSON|not the canonical/],
-    ['invalid UTF-8 in a string', Buffer.concat([Buffer.from([1]), Buffer.from(EXPECTED_JSON.replace('vault', 'va\u0000lt'))]).map((b) => (b === 0 ? 0xc3 : b)), /not UTF-8 JSON/],
+    ['invalid UTF-8 in a string', Buffer.from(Buffer.concat([Buffer.from([1]), Buffer.from(EXPECTED_JSON.replace('vault', 'va\u0000lt'))]).map((b) => (b === 0 ? 0xc3 : b))), /not UTF-8 JSON/],
     ['an escaped character JCS writes plainly', Buffer.concat([Buffer.from([1]), Buffer.from(EXPECTED_JSON.replace('"vault"', '"\\u0076ault"'))]), /not the canonical/],
   ])('rejects %s', (_name, bytes, message) => {
     expect(() => decodeLeaf(bytes)).toThrow(LeafDecodeError);
