@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { auditEventsContract, securityIncidentsContract, type AuditActor, type AuditEvent, type AuditOutcome, type JsonObject } from '@vigil/contracts';
-import { EventProducer } from '@vigil/kafka';
+import { EventProducer, SendDeadlineExceeded } from '@vigil/kafka';
 import { SERVICE_CONFIG } from '@vigil/service';
 import { randomUUID } from 'node:crypto';
 import type { VaultConfig } from '../vault.config';
@@ -22,6 +22,8 @@ export interface VaultAuditRecord {
   details?: JsonObject;
 }
 
+const MAX_PENDING_CORRECTIONS = 1000;
+
 /**
  * Every vault operation's audit.events.v1 event, produced (acks from all in-sync replicas)
  * before the operation's result is returned. If it cannot be produced the operation fails
@@ -34,6 +36,7 @@ export class VaultAudit {
   private readonly denials: DenialWindow;
   private readonly timeoutMs: number;
   private readonly events: GroupSender<AuditEvent>;
+  private pendingCorrections = 0;
 
   constructor(
     private readonly producer: EventProducer,
@@ -56,9 +59,38 @@ export class VaultAudit {
     } catch (error) {
       this.metrics.auditFailures.inc();
       this.logger.error(`audit event ${record.action} ${record.resource} could not be produced (${describe(error)}); refusing the operation (fail closed)`);
+      if (error instanceof SendDeadlineExceeded && event.outcome === 'success') this.correctLater(event);
       throw auditUnavailable();
     }
     if (record.outcome === 'denied') await this.noteDenial(record);
+  }
+
+  /**
+   * A success event that missed its deadline may still reach the topic (the producer cannot
+   * withdraw it), while the operation was refused. This event, sent in the background with
+   * the producer's own retries, says so: the log then shows the refusal after the stray success.
+   */
+  private correctLater(event: AuditEvent): void {
+    // A broker that is down, not slow, would otherwise collect one retrying send per refused operation.
+    if (this.pendingCorrections >= MAX_PENDING_CORRECTIONS) {
+      this.logger.error(`no correction queued for audit event ${event.eventId} (${event.action} ${event.resource}): ${MAX_PENDING_CORRECTIONS} are already waiting for Kafka`);
+      return;
+    }
+    this.pendingCorrections++;
+    const correction: AuditEvent = {
+      ...event,
+      eventId: randomUUID(),
+      ts: new Date().toISOString(),
+      outcome: 'failure',
+      reason: `refused: its audit event was not acknowledged within ${this.timeoutMs} ms (fail closed); event ${event.eventId}, if it appears, did not take effect`,
+      details: { ...(event.details ?? {}), supersedesEventId: event.eventId },
+    };
+    this.producer
+      .send(auditEventsContract, [correction])
+      .catch((error: unknown) => {
+        this.logger.error(`the correction of audit event ${event.eventId} (${event.action} ${event.resource}) could not be produced either (${describe(error)})`);
+      })
+      .finally(() => this.pendingCorrections--);
   }
 
   private async noteDenial(record: VaultAuditRecord): Promise<void> {
