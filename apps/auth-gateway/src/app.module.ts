@@ -9,6 +9,7 @@ import { AuditRecorder, SERVICE } from './audit/audit-recorder';
 import { OutboxRelay } from './audit/outbox-relay';
 import type { AuthGatewayConfig } from './auth-gateway.config';
 import { authGatewayHealthChecks } from './auth-gateway.health';
+import { totpSeedCipherProviders } from './crypto/totp-seed-cipher.provider';
 import { EdgeModule } from './edge.module';
 import { GatewayCoreModule } from './gateway-core.module';
 import { AuthController } from './login/auth.controller';
@@ -46,7 +47,7 @@ import { SigningKeysService } from './tokens/signing-keys.service';
     }),
   ],
   controllers: [AuthController, AdminController, UsersAdminController, ServiceAccountsAdminController],
-  providers: [authGatewayHealthChecks, LoginService, ProxyService, ProxyServer, OutboxRelay],
+  providers: [authGatewayHealthChecks, LoginService, ProxyService, ProxyServer, OutboxRelay, ...totpSeedCipherProviders],
   exports: [HEALTH_CHECKS],
 })
 export class AppModule {}

@@ -30,6 +30,10 @@ export const authGatewayConfig = baseServiceConfig('auth-gateway', 8080).extend(
   VIGIL_RATE_LOGIN_ACCOUNT_BURST: env.int({ min: 1, max: 1_000_000 }).default(10),
   VIGIL_AUTH_ISSUER: env.string().default('vigil-auth-gateway'),
   VIGIL_AUTH_SEED_KEY_FILE: z.string().optional(),
+  // TOTP seeds through the vault's transit API (vault) or under the local seed key (local).
+  VIGIL_AUTH_TOTP_CIPHER: z.enum(['local', 'vault'], { error: 'local or vault' }).default('local'),
+  VIGIL_AUTH_TOTP_TRANSIT_KEY: env.string().default('totp-seeds'),
+  VIGIL_VAULT_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8101'),
   VIGIL_AUTH_ACCESS_TOKEN_TTL: env.duration().default(10 * 60_000),
   VIGIL_AUTH_SERVICE_TOKEN_TTL: env.duration().default(5 * 60_000),
   VIGIL_AUTH_REFRESH_TOKEN_TTL: env.duration().default(12 * 3_600_000),

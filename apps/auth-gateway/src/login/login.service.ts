@@ -7,7 +7,8 @@ import { toString as qrSvg } from 'qrcode';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { TOKEN_AUDIENCES, type AuthGatewayConfig } from '../auth-gateway.config';
 import { BruteForceService, type AttemptScope, type NewLock, type Subject } from '../brute-force/brute-force.service';
-import { SEED_CIPHER, type SeedCipher } from '../crypto/seed-cipher';
+import type { SeedCipher } from '../crypto/seed-cipher';
+import { TOTP_SEED_CIPHER } from '../crypto/totp-seed-cipher.provider';
 import { base32Encode } from '../mfa/base32';
 import { otpauthUri } from '../mfa/otpauth-uri';
 import { AUTHENTICATOR_APP_PARAMS, generateTotpSecret, verifyTotp } from '../mfa/totp';
@@ -63,7 +64,7 @@ export class LoginService {
     private readonly audit: AuditRecorder,
     @Inject(BRUTE_FORCE) private readonly bruteForce: BruteForceService,
     @Inject(CHALLENGES) private readonly challenges: Challenges,
-    @Inject(SEED_CIPHER) private readonly cipher: SeedCipher,
+    @Inject(TOTP_SEED_CIPHER) private readonly cipher: SeedCipher,
     @Inject(SERVICE_CONFIG) private readonly config: AuthGatewayConfig,
     private readonly sessions: SessionGate,
   ) {
