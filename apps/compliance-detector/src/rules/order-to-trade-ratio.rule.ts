@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { messagesIn, orderIdsIn, ordersFilledIn } from '../windows/account-window';
+import { countOrdersFilledIn, messagesIn, orderIdsIn } from '../windows/account-window';
 import { defineRule, isoMs, ruleState } from './rule';
 
 const EVIDENCE_ORDER_IDS = 100;
@@ -36,8 +36,8 @@ export const orderToTradeRatioRule = defineRule({
     const counts = messagesIn(account, tsMs, windowMs);
     const messages = counts.news * weights.NEW + counts.amends * weights.AMEND + counts.cancels * weights.CANCEL;
     if (messages < minMessages) return;
-    const executed = ordersFilledIn(account, tsMs, windowMs);
-    const ratio = messages / Math.max(executed.length, 1) - 1;
+    const executed = countOrdersFilledIn(account, tsMs, windowMs);
+    const ratio = messages / Math.max(executed, 1) - 1;
     if (ratio + EPSILON < maxRatio) return;
 
     state.lastBucketMs = bucketStartMs;
@@ -54,7 +54,7 @@ export const orderToTradeRatioRule = defineRule({
       threshold: maxRatio,
       summary:
         `Account ${event.accountId} sent ${messages} weighted order messages (${counts.news} new, ${counts.amends} amend, ` +
-        `${counts.cancels} cancel) on ${market.instrument} at ${market.venue} for ${executed.length} executed order(s) in the ` +
+        `${counts.cancels} cancel) on ${market.instrument} at ${market.venue} for ${executed} executed order(s) in the ` +
         `${windowMs / 60_000} min to ${isoMs(tsMs)}: an order-to-trade ratio of ${round(ratio)}, at or above ${maxRatio}.`,
       orderIds: orderIdsIn(account, tsMs, windowMs, EVIDENCE_ORDER_IDS),
       tradeIds: [],
@@ -64,7 +64,7 @@ export const orderToTradeRatioRule = defineRule({
         newOrders: counts.news,
         amendments: counts.amends,
         cancels: counts.cancels,
-        executedOrders: executed.length,
+        executedOrders: executed,
         windowMs,
       },
     });
