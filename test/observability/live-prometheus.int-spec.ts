@@ -327,12 +327,20 @@ describe('a real Prometheus scraping the six services under load', () => {
   it('renders the main panels from Prometheus to a PNG (scripts/render-dashboards.mjs), every one with data', async () => {
     // VIGIL_RENDER_DASHBOARDS_OUT=docs/dashboards.png keeps the picture for the README.
     const out = process.env['VIGIL_RENDER_DASHBOARDS_OUT'] ? path.resolve(REPO_ROOT, process.env['VIGIL_RENDER_DASHBOARDS_OUT']) : path.join(dir, 'dashboards.png');
-    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
-      execFile(NODE, [path.join(REPO_ROOT, 'scripts/render-dashboards.mjs'), `--prometheus=${running(prometheus).url}`, '--range=3m', `--out=${out}`], (error, so, se) =>
-        error ? reject(new Error(`render-dashboards failed: ${se}`)) : resolve({ stdout: so, stderr: se }),
-      ),
-    );
-    expect(stderr).toBe(''); // a panel without data is named on stderr
+    const render = () =>
+      new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+        execFile(NODE, [path.join(REPO_ROOT, 'scripts/render-dashboards.mjs'), `--prometheus=${running(prometheus).url}`, '--range=3m', `--out=${out}`], (error, so, se) =>
+          error ? reject(new Error(`render-dashboards failed: ${se}`)) : resolve({ stdout: so, stderr: se }),
+        ),
+      );
+    // A panel without data is named on stderr. Seen once on the shared machine for one panel
+    // whose instant query had just returned data: the picture is taken again, a few times at most.
+    let { stdout, stderr } = await render();
+    for (let attempt = 1; attempt < 4 && stderr !== ''; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      ({ stdout, stderr } = await render());
+    }
+    expect(stderr).toBe('');
     expect(stdout).toContain('1328x1320');
     const png = readFileSync(out);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
