@@ -14,12 +14,12 @@
  * transit example is ~1.8k ops/s (different machine; quoted, not measured here).
  *
  * Run: flock /tmp/vigil/bench.lock npm run bench -- vault. It re-runs itself with
- * SWC_NODE_PROJECT set (the vault's Nest classes need decorators compiled from the tsconfig).
+ * SWC_NODE_PROJECT set (support/decorated-child.ts: the vault's Nest classes need decorators).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runDecorated } from './support/decorated-child';
 
 const SAMPLES = Number(process.env['BENCH_SAMPLES'] ?? 1000);
 const READS = Number(process.env['BENCH_READS'] ?? 4000);
@@ -154,18 +154,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (!process.env['VAULT_BENCH_CHILD']) {
-  const result = spawnSync(process.execPath, ['-r', '@swc-node/register', __filename], {
-    stdio: 'inherit',
-    env: { ...process.env, VAULT_BENCH_CHILD: '1', SWC_NODE_PROJECT: path.join(__dirname, 'tsconfig.json') },
-  });
-  process.exit(result.status ?? 1);
-} else {
-  main().then(
-    () => process.exit(0),
-    (error: Error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runDecorated(__filename, 'VAULT_BENCH_CHILD', main);
