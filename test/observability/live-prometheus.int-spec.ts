@@ -253,6 +253,7 @@ describe('a real Prometheus scraping the six services under load', () => {
       round += 1;
       void steady.send(marketOrdersContract, orders(5).map((o) => ({ ...o, eventId: `${o.eventId}-r${round}`, orderId: `${o.orderId}-r${round}` }))).catch(() => undefined);
       void call(`${gateway}/v1/auth/login`, 'POST', { username: `obs-trickle-${round % 3}`, password: 'wrong' }).catch(() => undefined);
+      void call(`${gateway}/api/alerter/api/incidents`, 'GET').catch(() => undefined); // through the proxy, without a token
     }, 500);
     trickle.unref();
     stopTrickle = async () => {
