@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PG_POOL, SERVICE_CONFIG } from '@vigil/service';
 import type { Pool } from 'pg';
 import type { Caller } from '../access/vault-gate';
@@ -7,7 +7,7 @@ import { VaultAudit } from '../audit/vault-audit';
 import type { VaultConfig } from '../vault.config';
 import { leaseGone, notFound } from '../vault.errors';
 import { VaultMetrics } from '../vault.metrics';
-import { extendLease, findLease, insertLease, purgeOldLeases, revokeLeases, type LeaseRow } from './lease.store';
+import { extendLease, findLease, newLeaseId, purgeOldLeases, revokeLeases, type LeaseRow, type NewLease } from './lease.store';
 
 /** A lease as answered with a read or a renewal. */
 export interface LeaseView {
@@ -41,6 +41,7 @@ export class LeaseService {
   private readonly ttlMs: number;
   private readonly maxTtlMs: number;
   private lastPurge = 0;
+  private readonly logger = new Logger('LeaseService');
   private readonly deps: { pool: Pool; audit: VaultAudit; metrics: VaultMetrics };
 
   constructor(
@@ -54,13 +55,18 @@ export class LeaseService {
     this.deps = { pool, audit, metrics };
   }
 
-  /** A new lease for a read of `path` by the caller. */
-  async issue(caller: Caller, path: string): Promise<LeaseView> {
+  /** A lease for the caller, to be inserted by the read that hands it out (one statement with the read: secret-read.store.ts). */
+  newLease(caller: Caller): NewLease {
     if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
       this.lastPurge = Date.now();
-      await purgeOldLeases(this.pool);
+      purgeOldLeases(this.pool).catch((error: Error) => this.logger.warn(`old leases not purged: ${error.message}`));
     }
-    return view(await insertLease(this.pool, { path, actorType: caller.actor.type, actorId: caller.actor.id, ttlMs: this.ttlMs, maxTtlMs: this.maxTtlMs }));
+    return { id: newLeaseId(), actorType: caller.actor.type, actorId: caller.actor.id, ttlMs: this.ttlMs, maxTtlMs: this.maxTtlMs };
+  }
+
+  /** The answer's view of a lease the read inserted. */
+  viewOf(lease: LeaseTimes): LeaseView {
+    return view(lease);
   }
 
   /** A read presenting lease `id`: it must be the caller's, for `path`, not expired and not revoked. */
@@ -119,7 +125,9 @@ function usable(lease: LeaseRow | undefined, id: string, caller: Caller, path?: 
   return lease;
 }
 
-function viewTimes(lease: LeaseRow): { ttlSec: number; expiresAt: string; renewable: boolean } {
+type LeaseTimes = Pick<LeaseRow, 'id' | 'expires_at' | 'max_expires_at'>;
+
+function viewTimes(lease: LeaseTimes): { ttlSec: number; expiresAt: string; renewable: boolean } {
   return {
     ttlSec: Math.max(0, Math.round((lease.expires_at.getTime() - Date.now()) / 1000)),
     expiresAt: lease.expires_at.toISOString(),
@@ -127,6 +135,6 @@ function viewTimes(lease: LeaseRow): { ttlSec: number; expiresAt: string; renewa
   };
 }
 
-function view(lease: LeaseRow): LeaseView {
+function view(lease: LeaseTimes): LeaseView {
   return { id: lease.id, ...viewTimes(lease) };
 }

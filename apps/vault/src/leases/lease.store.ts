@@ -21,14 +21,16 @@ const SELECT = 'select id, path, actor_type, actor_id, expires_at, max_expires_a
 export const LEASE_ID = /^[0-9a-f]{32}$/;
 export const newLeaseId = () => randomBytes(16).toString('hex');
 
-export async function insertLease(db: Queryable, lease: { path: string; actorType: string; actorId: string; ttlMs: number; maxTtlMs: number }): Promise<LeaseRow> {
-  const { rows } = await db.query<LeaseRow>(
-    `insert into vault.leases (id, path, actor_type, actor_id, expires_at, max_expires_at)
-     values ($1, $2, $3, $4, now() + make_interval(secs => $5::float8 / 1000), now() + make_interval(secs => $6::float8 / 1000))
-     returning id, path, actor_type, actor_id, expires_at, max_expires_at, revoked_at, false as expired`,
-    [newLeaseId(), lease.path, lease.actorType, lease.actorId, Math.min(lease.ttlMs, lease.maxTtlMs), lease.maxTtlMs],
-  );
-  return rows[0];
+/** The SQL of a lease's end `ms` from now (a parameter placeholder such as `$5`). */
+export const endsIn = (msParam: string) => `now() + make_interval(secs => ${msParam}::float8 / 1000)`;
+
+/** A new lease's row before it is inserted: who holds it, and for how long. */
+export interface NewLease {
+  id: string;
+  actorType: string;
+  actorId: string;
+  ttlMs: number;
+  maxTtlMs: number;
 }
 
 export async function findLease(db: Queryable, id: string, forUpdate = false): Promise<LeaseRow | undefined> {
@@ -39,7 +41,7 @@ export async function findLease(db: Queryable, id: string, forUpdate = false): P
 /** Extends the lease by ttl from now, never past its maximum lifetime. */
 export async function extendLease(db: Queryable, id: string, ttlMs: number): Promise<LeaseRow> {
   const { rows } = await db.query<LeaseRow>(
-    `update vault.leases set expires_at = least(now() + make_interval(secs => $2::float8 / 1000), max_expires_at), renewed_at = now() where id = $1
+    `update vault.leases set expires_at = least(${endsIn('$2')}, max_expires_at), renewed_at = now() where id = $1
      returning id, path, actor_type, actor_id, expires_at, max_expires_at, revoked_at, false as expired`,
     [id, ttlMs],
   );

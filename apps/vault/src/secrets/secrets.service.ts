@@ -13,6 +13,7 @@ import { LeaseService, type LeaseView } from '../leases/lease.service';
 import type { VaultConfig } from '../vault.config';
 import { VaultError, badRequest, conflict, integrityFailure, notFound } from '../vault.errors';
 import { VaultMetrics } from '../vault.metrics';
+import { readVersionWithLease } from './secret-read.store';
 import { decodeSecretData, encodeSecretData, type SecretData } from './secret-value';
 
 export interface SecretVersionInfo {
@@ -71,21 +72,14 @@ export class SecretsService {
   async read(caller: Caller, path: string, version?: number, leaseId?: string): Promise<{ path: string; version: number; createdAt: string; data: SecretData; lease: LeaseView }> {
     return this.audited(caller, 'secrets.read', path, version === undefined ? {} : { version }, async (note) => {
       const presented = leaseId === undefined ? undefined : await this.leases.check(caller, leaseId, path);
-      // One round trip: the head and the wanted version (default the current one).
-      const { rows } = await this.pool.query<VersionRow & { current_version: number; wanted: number }>(
-        `select s.current_version, coalesce($2::int, s.current_version) as wanted, v.*
-           from vault.secrets s left join vault.secret_versions v on v.path = s.path and v.version = coalesce($2::int, s.current_version)
-          where s.path = $1`,
-        [path, version ?? null],
-      );
-      if (!rows[0] || rows[0].current_version === 0) throw notFound(`secret ${path}`);
-      const wanted = rows[0].wanted;
-      const row = rows[0].version === null ? undefined : rows[0];
-      if (!row) throw notFound(`secret ${path} v${wanted} (only the last ${this.maxVersions} versions are kept)`);
+      const row = await readVersionWithLease(this.pool, path, version, presented ? undefined : this.leases.newLease(caller));
+      if (!row || row.current_version === 0) throw notFound(`secret ${path}`);
+      const wanted = row.wanted;
+      if (row.version === null) throw notFound(`secret ${path} v${wanted} (only the last ${this.maxVersions} versions are kept)`);
       if (row.destroyed_at || !row.ciphertext) throw new VaultError(HttpStatus.NOT_FOUND, 'destroyed', `secret ${path} v${wanted} was destroyed`);
       if (row.deleted_at) throw new VaultError(HttpStatus.NOT_FOUND, 'deleted', `secret ${path} v${wanted} is deleted; undelete it to read it`);
       note({ version: wanted });
-      const lease = presented ?? (await this.leases.issue(caller, path));
+      const lease = presented ?? this.leases.viewOf({ id: row.lease_id as string, expires_at: row.lease_expires_at as Date, max_expires_at: row.lease_max_expires_at as Date });
       note({ leaseId: lease.id });
       const key = await this.keyring.keyFor(row.keyring_version);
       let plaintext: Buffer;
