@@ -12,6 +12,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { Pool } from 'pg';
 import { AppModule } from '../app.module';
 import { authGatewayConfig } from '../auth-gateway.config';
@@ -43,6 +44,9 @@ let consumer: ConsumerRunner<AuditEvent>;
 let seedKey: Buffer;
 const received: Received[] = [];
 const audits: AuditEvent[] = [];
+const logLines: string[] = [];
+/** Every token and password the test used: none may appear in a log line or an audit event. */
+const secrets = new Set<string>();
 
 function startUpstream(): Promise<Server> {
   const server = createServer((req, res) => {
@@ -89,7 +93,9 @@ async function userToken(role: string): Promise<string> {
   const sessionId = randomUUID();
   await pool.query(`insert into auth.users (id, username, password_hash, roles, mfa_state) values ($1, $2, 'x', $3, 'enrolled')`, [userId, `u-${userId.slice(0, 8)}`, [role]]);
   await pool.query(`insert into auth.sessions (id, user_id, auth_time, amr, expires_at) values ($1, $2, now(), '{pwd,otp}', now() + interval '1 hour')`, [sessionId, userId]);
-  return issueToken(await activeKey(), { issuer: ISSUER, audience: ['auth-gateway', 'vault'], subject: userId, principalType: 'user', roles: [role], authTime: Math.floor(Date.now() / 1000), amr: ['pwd', 'otp'], ttlSec: 300, sessionId });
+  const token = await issueToken(await activeKey(), { issuer: ISSUER, audience: ['auth-gateway', 'vault'], subject: userId, principalType: 'user', roles: [role], authTime: Math.floor(Date.now() / 1000), amr: ['pwd', 'otp'], ttlSec: 300, sessionId });
+  secrets.add(token);
+  return token;
 }
 
 async function serviceToken(role: string): Promise<string> {
@@ -100,6 +106,7 @@ async function serviceToken(role: string): Promise<string> {
 const concrete = (pattern: string) => pattern.replace(/:\w+/g, 'x1').replace(/\*\w+/g, 'a/b');
 
 async function call(method: string, pathname: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
+  if (token) secrets.add(token);
   const res = await fetch(`${gateway.url}${pathname}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -138,7 +145,7 @@ beforeAll(async () => {
     ...serviceEnv(infraEnv(), prefix),
     VIGIL_DATABASE_URL: db.url,
     VIGIL_HTTP_PORT: '0',
-    VIGIL_LOG_LEVEL: 'silent',
+    VIGIL_LOG_LEVEL: 'debug',
     VIGIL_AUTH_SEED_KEY_FILE: keyFile,
     VIGIL_UPSTREAM_VAULT_URL: up,
     VIGIL_UPSTREAM_ALERTER_URL: up,
@@ -156,7 +163,8 @@ beforeAll(async () => {
     VIGIL_RATE_LOGIN_ACCOUNT_PER_SEC: '1',
     VIGIL_RATE_LOGIN_ACCOUNT_BURST: '10',
   });
-  gateway = await startService({ name: 'auth-gateway', module: AppModule, config, logger: createLogger('auth-gateway', 'silent') });
+  const capture = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
+  gateway = await startService({ name: 'auth-gateway', module: AppModule, config, logger: createLogger('auth-gateway', 'debug', capture) });
   expect((await readinessOnceReady(gateway)).status).toBe(200);
   await fetch(`${gateway.url}/.well-known/jwks.json`); // makes the first signing key
   // The first admin, before the test makes users of its own.
@@ -372,10 +380,15 @@ describe('auth-gateway proxy /api/<service>/...', () => {
       const seed = base32Decode(enrol.body.manualEntryKey);
       const confirmed = await post('/v1/auth/mfa/enrol/confirm', { enrolmentToken: login.body.enrolmentToken, code: totp(seed, Date.now()) });
       expect(confirmed.status).toBe(200);
+      secrets.add(confirmed.body.accessToken);
+      secrets.add(confirmed.body.refreshToken);
+      secrets.add(enrol.body.manualEntryKey);
       return confirmed.body as { accessToken: string; refreshToken: string };
     };
+    secrets.add(password);
     const admin = await signIn('proxy-admin', password);
     const bobPassword = `proxy bob ${randomBytes(6).toString('hex')}`;
+    secrets.add(bobPassword);
     const bob = await post('/v1/admin/users', { username: 'proxy-bob', password: bobPassword, roles: ['auditor'] }, admin.accessToken);
     expect(bob.status).toBe(201);
     const bobTokens = await signIn('proxy-bob', bobPassword);
@@ -392,5 +405,15 @@ describe('auth-gateway proxy /api/<service>/...', () => {
     // Even if Redis lost the mark, Postgres says the session ended (checked at most every 5 s per session).
     const sid = JSON.parse(Buffer.from(admin.accessToken.split('.')[1], 'base64url').toString()).sid as string;
     expect((await pool.query(`select revoked_reason from auth.sessions where id = $1`, [sid])).rows[0].revoked_reason).toBe('logout');
+  });
+
+  it('logs one line per proxied request, and no token, password or seed in any log line or audit event', async () => {
+    expect(logLines.some((line) => line.includes('"msg":"proxied request"') && line.includes('"path":"/api/vault/v1/secrets/data/db/password"'))).toBe(true);
+    // The query string is not logged (it may carry a code or token).
+    expect(logLines.some((line) => line.includes('version=2'))).toBe(false);
+    const haystacks = [logLines.join(''), JSON.stringify(audits)];
+    const found = [...secrets].filter((secret) => secret.length >= 8 && haystacks.some((text) => text.includes(secret)));
+    expect(secrets.size).toBeGreaterThan(20);
+    expect(found.map((s) => `a secret of ${s.length} characters`)).toEqual([]);
   });
 });
