@@ -44,6 +44,7 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
   route('vault', 'POST /v1/secrets/undelete/*path', 'secrets:write'),
   route('vault', 'POST /v1/secrets/destroy/*path', 'secrets:delete'),
   route('vault', 'GET /v1/secrets/metadata/*path', 'secrets:read'),
+  route('vault', 'GET /v1/secrets/list', 'secrets:read'),
   route('vault', 'POST /v1/transit/keys/:name', 'keys:rotate'),
   route('vault', 'GET /v1/transit/keys/:name', 'keys:read'),
   route('vault', 'POST /v1/transit/keys/:name/rotate', 'keys:rotate'),
@@ -53,6 +54,13 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
   route('vault', 'POST /v1/transit/rewrap/:name', 'keys:rotate'),
   // The vault answers it unauthenticated inside; from outside it is operational status.
   route('vault', 'GET /v1/sys/seal-status', 'metrics:read'),
+  route('vault', 'POST /v1/sys/keyring/rotate', 'keys:rotate'),
+  route('vault', 'POST /v1/sys/keyring/rekey', 'keys:rotate'),
+  // A lease's holder may renew or revoke it with secrets:read; anyone else needs secrets:rotate,
+  // which only the vault can tell (it knows the holder): the edge asks for the lesser.
+  route('vault', 'POST /v1/sys/leases/renew', 'secrets:read'),
+  route('vault', 'POST /v1/sys/leases/revoke', 'secrets:read'),
+  route('vault', 'POST /v1/sys/leases/revoke-prefix/*path', 'secrets:rotate'),
   // alerter (apps/alerter/src/api); its Alertmanager webhook is internal and not proxied.
   route('alerter', 'GET /api/alerts', 'alerts:read'),
   route('alerter', 'GET /api/incidents', 'incidents:read'),
@@ -62,6 +70,10 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
   route('alerter', 'POST /api/incidents/:id/assign', 'incidents:assign'),
   route('alerter', 'POST /api/incidents/:id/notes', 'incidents:note'),
   route('alerter', 'POST /api/incidents/:id/resolve', 'incidents:resolve'),
+  // Mitigations: the alerter calls the gateway's admin API or the vault with the same token.
+  route('alerter', 'POST /api/incidents/:id/actions/lock-account', 'users:write'),
+  route('alerter', 'POST /api/incidents/:id/actions/revoke-sessions', 'sessions:revoke'),
+  route('alerter', 'POST /api/incidents/:id/actions/rotate-key', 'keys:rotate'),
   route('alerter', 'GET /api/silences', 'silences:read'),
   route('alerter', 'GET /api/silences/:id', 'silences:read'),
   route('alerter', 'POST /api/silences', 'silences:write', silenceDuration),
