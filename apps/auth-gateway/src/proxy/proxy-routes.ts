@@ -86,7 +86,12 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
   route('audit-writer', 'GET /v1/logs/:logId/proofs/inclusion', 'audit:read'),
   route('audit-writer', 'GET /v1/logs/:logId/proofs/consistency', 'audit:read'),
   route('audit-writer', 'GET /v1/logs/:logId/export', 'audit:export'),
-  // compliance-detector and reporter: their HTTP APIs are being written; none is forwarded yet.
+  // compliance-detector (apps/compliance-detector/src/rules-api)
+  route('compliance-detector', 'GET /api/rules', 'rules:read'),
+  route('compliance-detector', 'GET /api/rules/:id', 'rules:read'),
+  route('compliance-detector', 'PUT /api/rules/:id', 'rules:write'),
+  route('compliance-detector', 'PATCH /api/rules/:id', 'rules:write'),
+  // reporter: no HTTP API yet.
 ];
 
 interface CompiledRoute extends ProxyRoute {
