@@ -21,6 +21,29 @@ const other = (side: OrderSide): OrderSide => (side === 'BUY' ? 'SELL' : 'BUY');
 const away = (side: OrderSide): number => (side === 'BUY' ? -1 : 1);
 
 /**
+ * A manipulator does not let its bait or layers trade: while they rest, whenever the market
+ * moves they are moved back to at least `ticksBehind` (+1 per further order) behind the touch
+ * of everyone else. Returns the function that stops watching.
+ */
+function keepBehindTouch(sim: MarketSimulation, inst: SimInstrument, account: SimAccount, side: OrderSide, orders: string[], ticksBehind: number): () => void {
+  const hook = (moved: SimInstrument) => {
+    if (moved !== inst) return;
+    const touch = inst.book.best(side, account.accountId);
+    if (touch === undefined) return;
+    orders.forEach((id, k) => {
+      const want = touch + (ticksBehind + k) * away(side);
+      const at = inst.book.ticksOf(id);
+      if (at !== undefined && (side === 'SELL' ? at < want : at > want)) inst.book.amend(id, { ticks: want });
+    });
+  };
+  sim.afterFairValueMove.push(hook);
+  return () => {
+    const at = sim.afterFairValueMove.indexOf(hook);
+    if (at >= 0) sim.afterFairValueMove.splice(at, 1);
+  };
+}
+
+/**
  * The injected behaviour: one script per alert type (what a manipulator does, step by step,
  * against the live simulated book) and per decoy (honest behaviour that looks like one).
  * Each episode has its own fresh account, so the label says exactly who must be found.
@@ -38,8 +61,10 @@ const MANIPULATIONS: Record<Exclude<AlertType, 'MARKING_THE_CLOSE'>, EpisodeSpec
         if (!sim.open(inst) || touch === undefined) return;
         sim.touch(label);
         const bait = inst.book.limit(account, side, touch + 2 * away(side), sim.rng.lots(2_000, 3_000, 100));
+        const release = keepBehindTouch(sim, inst, account, side, [bait], 2);
         sim.scheduler.after(sim.rng.int(300, 800), () => sim.takeAt(inst, account, other(side), sim.rng.lots(200, 400)) > 0 && sim.touch(label));
         sim.scheduler.after(sim.rng.int(1_500, 3_500), () => {
+          release();
           inst.book.cancel(bait);
           sim.touch(label);
         });
@@ -57,6 +82,7 @@ const MANIPULATIONS: Record<Exclude<AlertType, 'MARKING_THE_CLOSE'>, EpisodeSpec
         const touch = inst.book.best(side);
         if (!sim.open(inst) || touch === undefined) return;
         const layers: string[] = [];
+        const release = keepBehindTouch(sim, inst, account, side, layers, 2);
         for (let k = 0; k < 4; k++) {
           sim.scheduler.after(k * sim.rng.int(50, 150), () => {
             sim.touch(label);
@@ -66,6 +92,7 @@ const MANIPULATIONS: Record<Exclude<AlertType, 'MARKING_THE_CLOSE'>, EpisodeSpec
         sim.scheduler.after(sim.rng.int(1_000, 3_000), () => sim.takeAt(inst, account, other(side), sim.rng.lots(200, 400)) > 0 && sim.touch(label));
         sim.scheduler.after(sim.rng.int(4_000, 6_000), () => sim.takeAt(inst, account, other(side), sim.rng.lots(100, 300)) > 0 && sim.touch(label));
         const restMs = sim.rng.int(8_000, 14_000);
+        sim.scheduler.after(restMs - 1, release);
         for (let k = 0; k < 4; k++) {
           sim.scheduler.after(restMs + k * sim.rng.int(10, 50), () => {
             const id = layers[k];
@@ -170,27 +197,31 @@ const MANIPULATIONS: Record<Exclude<AlertType, 'MARKING_THE_CLOSE'>, EpisodeSpec
   CANCELLATION_RATE: {
     exclusive: false,
     durationMs: 300 * SECOND,
-    description: '230 orders placed one at a time and all cancelled within 1.5 s; six of them partly filled first (so the order-to-trade ratio stays below 100)',
+    description: '230 orders placed one at a time and all cancelled within 1.5 s; one in 25 partly filled first (so the order-to-trade ratio stays below 100)',
     script: (sim, inst, atMs, label) => {
       const account = { accountId: label.accountId };
-      const partial = new Set([5, 40, 80, 120, 160, 200]);
+      // One order in 25 is partly filled first (from the 5th on); when the spread has no room for it, the next one takes its turn.
+      let owed = 0;
       let t = atMs;
       for (let k = 0; k < 230; k++) {
         t += Math.round(400 + sim.rng.exp(600));
         sim.scheduler.at(t, () => {
           if (!sim.open(inst)) return;
+          if (k % 25 === 5) owed += 1;
           const side: OrderSide = sim.rng.chance(0.5) ? 'BUY' : 'SELL';
           const qty = sim.rng.lots(100, 200);
           const inside =
-            partial.has(k) &&
+            owed > 0 &&
             inst.book.quantityAt('BUY', inst.fv) === 0 &&
             inst.book.quantityAt('SELL', inst.fv) === 0 &&
             (inst.book.best('BUY') ?? -Infinity) < inst.fv &&
             (inst.book.best('SELL') ?? Infinity) > inst.fv;
+          if (inside) owed -= 1;
           const id = inst.book.limit(account, side, inside ? inst.fv : inst.fv + away(side) * sim.rng.int(6, 10), qty);
           sim.touch(label);
-          if (inside) sim.scheduler.after(sim.rng.int(50, 200), () => sim.takeAt(inst, sim.rng.pick(sim.takers[inst.venue]), other(side), sim.rng.lots(20, qty / 2)));
-          sim.scheduler.after(sim.rng.int(300, 1_300), () => {
+          // Inside the spread it is the best price: a counterparty takes part of it at once, and the rest is pulled straight after.
+          if (inside) sim.scheduler.after(sim.rng.int(20, 60), () => sim.takeAt(inst, sim.rng.pick(sim.takers[inst.venue]), other(side), sim.rng.lots(20, qty / 2)));
+          sim.scheduler.after(inside ? sim.rng.int(80, 120) : sim.rng.int(300, 1_300), () => {
             if (!inst.book.has(id)) return;
             inst.book.cancel(id);
             sim.touch(label);
@@ -222,6 +253,60 @@ const MANIPULATIONS: Record<Exclude<AlertType, 'MARKING_THE_CLOSE'>, EpisodeSpec
 };
 
 const DECOYS: Record<Exclude<DecoyKind, 'HEAVY_MARKET_MAKING' | 'BALANCED_CLOSE'>, EpisodeSpec> = {
+  SHORT_QUOTE_BURST: {
+    exclusive: false,
+    durationMs: 3 * SECOND,
+    description: '45 orders placed and cancelled within 0.6 s: 90 messages, under the 100 of quote stuffing',
+    script: (sim, inst, atMs, label) => {
+      const account = { accountId: label.accountId };
+      const side: OrderSide = sim.rng.chance(0.5) ? 'BUY' : 'SELL';
+      for (let k = 0; k < 45; k++) {
+        sim.scheduler.at(atMs + k * 13, () => {
+          if (!sim.open(inst)) return;
+          const id = inst.book.limit(account, side, inst.fv + away(side) * sim.rng.int(8, 14), sim.rng.lots(100, 200));
+          sim.touch(label);
+          sim.scheduler.after(sim.rng.int(5, 25), () => inst.book.cancel(id));
+        });
+      }
+    },
+  },
+  BUSY_CANCELLER: {
+    exclusive: false,
+    durationMs: 300 * SECOND,
+    description: '220 orders, one in five filled inside the spread and the rest cancelled: a cancellation rate near 0.8, under 0.98',
+    script: (sim, inst, atMs, label) => {
+      const account = { accountId: label.accountId };
+      let t = atMs;
+      // One order in five is to trade; when the spread has no room for it, the next one takes its turn.
+      let owed = 0;
+      for (let k = 0; k < 220; k++) {
+        t += Math.round(400 + sim.rng.exp(600));
+        sim.scheduler.at(t, () => {
+          if (!sim.open(inst)) return;
+          if (k % 5 === 0) owed += 1;
+          const side: OrderSide = sim.rng.chance(0.5) ? 'BUY' : 'SELL';
+          const qty = sim.rng.lots(100, 200);
+          const inside =
+            owed > 0 &&
+            inst.book.quantityAt('BUY', inst.fv) === 0 &&
+            inst.book.quantityAt('SELL', inst.fv) === 0 &&
+            (inst.book.best('BUY') ?? -Infinity) < inst.fv &&
+            (inst.book.best('SELL') ?? Infinity) > inst.fv;
+          if (inside) owed -= 1;
+          const id = inst.book.limit(account, side, inside ? inst.fv : inst.fv + away(side) * sim.rng.int(6, 10), qty);
+          sim.touch(label);
+          // A counterparty takes all of an order inside the spread; the others are cancelled.
+          if (inside) sim.scheduler.after(sim.rng.int(50, 200), () => inst.book.ticksOf(id) !== undefined && inst.book.limit(sim.rng.pick(sim.takers[inst.venue]), other(side), inst.fv, inst.book.leaves(id)));
+          sim.scheduler.after(sim.rng.int(300, 1_300), () => {
+            if (!inst.book.has(id)) return;
+            inst.book.cancel(id);
+            sim.touch(label);
+          });
+        });
+      }
+    },
+  },
+  SWEEP_KEPT: { exclusive: true, durationMs: 80 * SECOND, description: 'a sweep of the four best levels, then only 20-35 % sold back within the minute', script: sweepKept },
   LARGE_ORDER_FILLS: {
     exclusive: true,
     durationMs: 45 * SECOND,
@@ -268,6 +353,29 @@ const DECOYS: Record<Exclude<DecoyKind, 'HEAVY_MARKET_MAKING' | 'BALANCED_CLOSE'
     },
   },
 };
+
+/** A momentum-ignition sweep of the four best levels whose buyer sells back only 20-35 % within the minute: under the 50 % unwind. */
+function sweepKept(sim: MarketSimulation, inst: SimInstrument, atMs: number, label: EpisodeLabel): void {
+  const account = { accountId: label.accountId };
+  const side: OrderSide = sim.rng.chance(0.5) ? 'BUY' : 'SELL';
+  sim.scheduler.at(atMs, () => {
+    const levels = inst.book.depth(other(side), 4);
+    if (!sim.open(inst) || levels.length < 4) return;
+    const quantity = levels.reduce((sum, l) => sum + l.quantity, 0);
+    sim.touch(label);
+    inst.book.market(account, side, quantity);
+    const target = Math.floor(quantity * (0.2 + 0.15 * sim.rng.next()));
+    let unwound = 0;
+    const unwind = (n: number) => {
+      if (!sim.open(inst) || unwound >= target || n > 6) return;
+      const sent = sim.takeAt(inst, account, other(side), Math.min(target - unwound, 200));
+      if (sent > 0) sim.touch(label);
+      unwound += sent;
+      sim.scheduler.after(sim.rng.int(3_000, 6_000), () => unwind(n + 1));
+    };
+    sim.scheduler.after(sim.rng.int(5_000, 10_000), () => unwind(1));
+  });
+}
 
 /** Marking the close: aggressive buying (or selling) through the last 4.5 min that lifts the price, heaviest at the end. */
 const markTheClose: Script = (sim, inst, closeMs, label) => {

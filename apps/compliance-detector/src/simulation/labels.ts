@@ -1,7 +1,16 @@
 import type { AlertType } from '@vigil/contracts';
 
 /** The near misses the simulator injects: honest behaviour that looks like a rule's pattern. */
-export const DECOY_KINDS = ['LARGE_ORDER_FILLS', 'FAT_FINGER_CANCEL', 'HEAVY_MARKET_MAKING', 'BALANCED_CLOSE'] as const;
+export const DECOY_KINDS = [
+  'LARGE_ORDER_FILLS',
+  'FAT_FINGER_CANCEL',
+  'HEAVY_MARKET_MAKING',
+  'BALANCED_CLOSE',
+  // Beyond the four: one short of a threshold each.
+  'SHORT_QUOTE_BURST',
+  'BUSY_CANCELLER',
+  'SWEEP_KEPT',
+] as const;
 export type DecoyKind = (typeof DECOY_KINDS)[number];
 
 /**

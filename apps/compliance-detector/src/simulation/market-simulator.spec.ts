@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ALERT_TYPES, marketOrdersContract, type MarketOrderEvent } from '@vigil/contracts';
 import { RuleBook } from '../config/rule-book';
+import { DECOY_KINDS } from './labels';
 import { MarketSimulation } from './market-simulator';
 
 const book = RuleBook.load();
@@ -54,12 +55,10 @@ describe('MarketSimulation', () => {
     }
   });
 
-  it('labels episodes of all eight alert types and the four decoys, each with its own account and a time span', () => {
+  it('labels episodes of all eight alert types and every decoy, each with its own account and a time span', () => {
     const types = new Set(sim.labels.filter((l) => l.kind === 'MANIPULATION').map((l) => l.type));
     expect([...types].sort()).toEqual([...ALERT_TYPES].sort());
-    expect(new Set(sim.labels.filter((l) => l.kind === 'DECOY').map((l) => l.decoy))).toEqual(
-      new Set(['LARGE_ORDER_FILLS', 'FAT_FINGER_CANCEL', 'HEAVY_MARKET_MAKING', 'BALANCED_CLOSE']),
-    );
+    expect(new Set(sim.labels.filter((l) => l.kind === 'DECOY').map((l) => l.decoy))).toEqual(new Set(DECOY_KINDS));
     const manipulators = sim.labels.filter((l) => l.kind === 'MANIPULATION').map((l) => l.accountId);
     expect(new Set(manipulators).size).toBe(manipulators.length);
     for (const label of sim.labels) expect(label.start <= label.end && label.start !== '').toBe(true);
