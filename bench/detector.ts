@@ -240,7 +240,8 @@ async function measureLatency(infra: ReturnType<typeof infraEnv>, redis: Redis) 
         }
       } else {
         const i = order;
-        const event = { eventId: `n-${i}`, eventType: 'NEW', ts, venue: 'XLON', instrument: `INST${i % 20}`, orderId: `O${i}`, accountId: `ACC${i % 37}`, beneficialOwnerId: `ACC${i % 37}`, side: i % 2 ? 'BUY' : 'SELL', orderType: 'LIMIT', price: 100 + (i % 7) * 0.01, quantity: 100 } as const;
+        // eventId 'a-…' sorts before the 'c-'/'f-'/'g-' of its end when both fall in one millisecond (event-time order is ts, then eventId).
+        const event = { eventId: `a-${i}`, eventType: 'NEW', ts, venue: 'XLON', instrument: `INST${i % 20}`, orderId: `O${i}`, accountId: `ACC${i % 37}`, beneficialOwnerId: `ACC${i % 37}`, side: i % 2 ? 'BUY' : 'SELL', orderType: 'LIMIT', price: 100 + (i % 7) * 0.01, quantity: 100 } as const;
         batch.push(event);
         open.push(event);
       }

@@ -133,7 +133,7 @@ export class Detector {
       const held = this.bringUpToDate(group, heldBefore[index], got, now);
       helds.push(held);
       // A copy of an event still pending is a duplicate; one of an event already behind the watermark is late anyway.
-      const pendingIds = new Set(held.state.pending.map((t) => t.event.eventId));
+      const pendingIds = (held.pendingIds ??= new Set(held.state.pending.map((t) => t.event.eventId)));
       const incoming = group.events.filter((t) => !pendingIds.has(t.event.eventId));
       this.metrics?.events.inc({ outcome: 'duplicate', venue: group.venue }, group.events.length - incoming.length);
       const market = this.marketOf(group.venue, group.instrument);
@@ -143,6 +143,8 @@ export class Detector {
         flush,
         ...(group.advanceToMs !== undefined ? { advanceToMs: group.advanceToMs } : {}),
       });
+      for (const t of result.accepted) pendingIds.add(t.event.eventId);
+      for (const t of result.released) pendingIds.delete(t.event.eventId);
       this.metrics?.events.inc({ outcome: 'accepted', venue: group.venue }, result.accepted.length);
       this.metrics?.events.inc({ outcome: 'late', venue: group.venue }, result.late.length);
       for (const rule of rules) {
@@ -246,6 +248,7 @@ export class Detector {
         });
         held.logBytes += json.length;
       }
+      held.pendingIds = undefined; // rebuilt from the replayed state when next needed
       this.metrics?.logEntriesReplayed.inc(got.entries.length);
     }
     held.position = { gen: got.gen, len: got.fromIndex + got.entries.length };

@@ -38,8 +38,8 @@ export interface EvaluationResult {
   accepted: TimedEvent[];
   /** Events older than the watermark: too late to be put in order, skipped. */
   late: TimedEvent[];
-  /** Events handled by the rules in this call. */
-  released: number;
+  /** Events handled by the rules in this call (they left the pending set). */
+  released: TimedEvent[];
   /** Rule evaluations by rule id. */
   evaluations: Map<string, number>;
   /** Time the rules took (s) by rule id, estimated from every RULE_TIMING_SAMPLE-th event (timing all of them would cost more than some rules). */
@@ -65,7 +65,7 @@ export function evaluateInstrument(
   // State saved by an earlier version has no book yet.
   state.book ??= emptyOrderBook();
   state.newOrderSizes ??= emptyNewOrderSizes();
-  const result: EvaluationResult = { findings: [], accepted: [], late: [], released: 0, evaluations: new Map(), ruleSeconds: new Map(), touched: new Set() };
+  const result: EvaluationResult = { findings: [], accepted: [], late: [], released: [], evaluations: new Map(), ruleSeconds: new Map(), touched: new Set() };
 
   for (const timed of work.incoming) {
     if (state.watermarkMs !== null && timed.tsMs < state.watermarkMs) {
@@ -114,7 +114,7 @@ export function evaluateInstrument(
       if (timing) result.ruleSeconds.set(rule.id, (result.ruleSeconds.get(rule.id) ?? 0) + ((performance.now() - started) / 1000) * RULE_TIMING_SAMPLE);
     }
   }
-  result.released = ready.length;
+  result.released = ready;
   // Every rule looks at every released event.
   for (const rule of rules) result.evaluations.set(rule.id, ready.length);
 

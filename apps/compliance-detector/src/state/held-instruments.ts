@@ -16,6 +16,8 @@ export interface HeldInstrument {
   logBytes: number;
   /** Wall time the newest event of the instrument was taken (the idle flush extrapolates event time from it). */
   lastEventWallMs: number;
+  /** eventIds of state.pending, kept in step batch by batch (a duplicate check without rebuilding a set per batch); undefined: build it from state.pending. */
+  pendingIds?: Set<string>;
 }
 
 /** What a batch logs for one instrument: the events it accepted, in the order it took them (their times are decoded again on replay), and how it moved the watermark. */
