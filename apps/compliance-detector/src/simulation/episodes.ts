@@ -44,6 +44,54 @@ function keepBehindTouch(sim: MarketSimulation, inst: SimInstrument, account: Si
 }
 
 /**
+ * Orders placed one at a time and cancelled within 1.3 s, except that one in `fillEvery` is
+ * placed inside the spread (when it has room; else the next one takes its turn) where a
+ * counterparty takes part of it (then the rest is pulled at once) or all of it.
+ */
+function cancellingOrders(
+  sim: MarketSimulation,
+  inst: SimInstrument,
+  atMs: number,
+  label: EpisodeLabel,
+  o: { orders: number; fillEvery: number; firstFill: number; counterparty: 'part' | 'all' },
+): void {
+  const account = { accountId: label.accountId };
+  let owed = 0;
+  let t = atMs;
+  for (let k = 0; k < o.orders; k++) {
+    t += Math.round(400 + sim.rng.exp(600));
+    sim.scheduler.at(t, () => {
+      if (!sim.open(inst)) return;
+      if (k % o.fillEvery === o.firstFill) owed += 1;
+      const side: OrderSide = sim.rng.chance(0.5) ? 'BUY' : 'SELL';
+      const qty = sim.rng.lots(100, 200);
+      const inside = owed > 0 && roomInsideSpread(inst);
+      if (inside) owed -= 1;
+      const id = inst.book.limit(account, side, inside ? inst.fv : inst.fv + away(side) * sim.rng.int(6, 10), qty);
+      sim.touch(label);
+      const taker = () => sim.rng.pick(sim.takers[inst.venue]);
+      if (inside && o.counterparty === 'part') sim.scheduler.after(sim.rng.int(20, 60), () => sim.takeAt(inst, taker(), other(side), sim.rng.lots(20, qty / 2)));
+      if (inside && o.counterparty === 'all') sim.scheduler.after(sim.rng.int(50, 200), () => inst.book.has(id) && inst.book.limit(taker(), other(side), inst.fv, inst.book.leaves(id)));
+      sim.scheduler.after(inside && o.counterparty === 'part' ? sim.rng.int(80, 120) : sim.rng.int(300, 1_300), () => {
+        if (!inst.book.has(id)) return;
+        inst.book.cancel(id);
+        sim.touch(label);
+      });
+    });
+  }
+}
+
+/** The fair value's price is free on both sides and inside the spread: an order there trades with nobody but who is sent to it. */
+function roomInsideSpread(inst: SimInstrument): boolean {
+  return (
+    inst.book.quantityAt('BUY', inst.fv) === 0 &&
+    inst.book.quantityAt('SELL', inst.fv) === 0 &&
+    (inst.book.best('BUY') ?? -Infinity) < inst.fv &&
+    (inst.book.best('SELL') ?? Infinity) > inst.fv
+  );
+}
+
+/**
  * The injected behaviour: one script per alert type (what a manipulator does, step by step,
  * against the live simulated book) and per decoy (honest behaviour that looks like one).
  * Each episode has its own fresh account, so the label says exactly who must be found.
@@ -151,7 +199,7 @@ const MANIPULATIONS: Record<Exclude<AlertType, 'MARKING_THE_CLOSE'>, EpisodeSpec
         const trade = (tries: number) => {
           if (!sim.open(inst)) return;
           const price = inst.fv;
-          if (inst.book.quantityAt('BUY', price) > 0 || inst.book.quantityAt('SELL', price) > 0 || (inst.book.best('BUY') ?? -Infinity) >= price || (inst.book.best('SELL') ?? Infinity) <= price) {
+          if (!roomInsideSpread(inst)) {
             if (tries < 20) sim.scheduler.after(300, () => trade(tries + 1));
             return;
           }
@@ -198,37 +246,7 @@ const MANIPULATIONS: Record<Exclude<AlertType, 'MARKING_THE_CLOSE'>, EpisodeSpec
     exclusive: false,
     durationMs: 300 * SECOND,
     description: '230 orders placed one at a time and all cancelled within 1.5 s; one in 25 partly filled first (so the order-to-trade ratio stays below 100)',
-    script: (sim, inst, atMs, label) => {
-      const account = { accountId: label.accountId };
-      // One order in 25 is partly filled first (from the 5th on); when the spread has no room for it, the next one takes its turn.
-      let owed = 0;
-      let t = atMs;
-      for (let k = 0; k < 230; k++) {
-        t += Math.round(400 + sim.rng.exp(600));
-        sim.scheduler.at(t, () => {
-          if (!sim.open(inst)) return;
-          if (k % 25 === 5) owed += 1;
-          const side: OrderSide = sim.rng.chance(0.5) ? 'BUY' : 'SELL';
-          const qty = sim.rng.lots(100, 200);
-          const inside =
-            owed > 0 &&
-            inst.book.quantityAt('BUY', inst.fv) === 0 &&
-            inst.book.quantityAt('SELL', inst.fv) === 0 &&
-            (inst.book.best('BUY') ?? -Infinity) < inst.fv &&
-            (inst.book.best('SELL') ?? Infinity) > inst.fv;
-          if (inside) owed -= 1;
-          const id = inst.book.limit(account, side, inside ? inst.fv : inst.fv + away(side) * sim.rng.int(6, 10), qty);
-          sim.touch(label);
-          // Inside the spread it is the best price: a counterparty takes part of it at once, and the rest is pulled straight after.
-          if (inside) sim.scheduler.after(sim.rng.int(20, 60), () => sim.takeAt(inst, sim.rng.pick(sim.takers[inst.venue]), other(side), sim.rng.lots(20, qty / 2)));
-          sim.scheduler.after(inside ? sim.rng.int(80, 120) : sim.rng.int(300, 1_300), () => {
-            if (!inst.book.has(id)) return;
-            inst.book.cancel(id);
-            sim.touch(label);
-          });
-        });
-      }
-    },
+    script: (sim, inst, atMs, label) => cancellingOrders(sim, inst, atMs, label, { orders: 230, fillEvery: 25, firstFill: 5, counterparty: 'part' }),
   },
   QUOTE_STUFFING: {
     exclusive: false,
@@ -274,37 +292,7 @@ const DECOYS: Record<Exclude<DecoyKind, 'HEAVY_MARKET_MAKING' | 'BALANCED_CLOSE'
     exclusive: false,
     durationMs: 300 * SECOND,
     description: '220 orders, one in five filled inside the spread and the rest cancelled: a cancellation rate near 0.8, under 0.98',
-    script: (sim, inst, atMs, label) => {
-      const account = { accountId: label.accountId };
-      let t = atMs;
-      // One order in five is to trade; when the spread has no room for it, the next one takes its turn.
-      let owed = 0;
-      for (let k = 0; k < 220; k++) {
-        t += Math.round(400 + sim.rng.exp(600));
-        sim.scheduler.at(t, () => {
-          if (!sim.open(inst)) return;
-          if (k % 5 === 0) owed += 1;
-          const side: OrderSide = sim.rng.chance(0.5) ? 'BUY' : 'SELL';
-          const qty = sim.rng.lots(100, 200);
-          const inside =
-            owed > 0 &&
-            inst.book.quantityAt('BUY', inst.fv) === 0 &&
-            inst.book.quantityAt('SELL', inst.fv) === 0 &&
-            (inst.book.best('BUY') ?? -Infinity) < inst.fv &&
-            (inst.book.best('SELL') ?? Infinity) > inst.fv;
-          if (inside) owed -= 1;
-          const id = inst.book.limit(account, side, inside ? inst.fv : inst.fv + away(side) * sim.rng.int(6, 10), qty);
-          sim.touch(label);
-          // A counterparty takes all of an order inside the spread; the others are cancelled.
-          if (inside) sim.scheduler.after(sim.rng.int(50, 200), () => inst.book.ticksOf(id) !== undefined && inst.book.limit(sim.rng.pick(sim.takers[inst.venue]), other(side), inst.fv, inst.book.leaves(id)));
-          sim.scheduler.after(sim.rng.int(300, 1_300), () => {
-            if (!inst.book.has(id)) return;
-            inst.book.cancel(id);
-            sim.touch(label);
-          });
-        });
-      }
-    },
+    script: (sim, inst, atMs, label) => cancellingOrders(sim, inst, atMs, label, { orders: 220, fillEvery: 5, firstFill: 0, counterparty: 'all' }),
   },
   SWEEP_KEPT: { exclusive: true, durationMs: 80 * SECOND, description: 'a sweep of the four best levels, then only 20-35 % sold back within the minute', script: sweepKept },
   LARGE_ORDER_FILLS: {
