@@ -16,7 +16,7 @@
  *
  * Run: npm run bench -- detector, or node_modules/.bin/node -r @swc-node/register bench/detector.ts
  * Env: BENCH_MESSAGES (default 50000), BENCH_MAX_SECONDS (default 120 per measurement),
- * BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_RESULT_FILE.
+ * BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_RULES_FILE (default: the shipped rules), BENCH_RESULT_FILE.
  */
 import { complianceAlertsContract, marketOrdersContract, type ComplianceAlert, type MarketOrderEvent } from '@vigil/contracts';
 import { createConsumerRunner, createEventProducer, defaultTopicSpec, KafkaAdmin, silentLogger } from '@vigil/kafka';
@@ -34,6 +34,7 @@ const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 50_000);
 const MAX_SECONDS = Number(process.env['BENCH_MAX_SECONDS'] ?? 120);
 const LATENCY_RATE = Number(process.env['BENCH_LATENCY_RATE'] ?? 10_000);
 const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
+const RULES_FILE = process.env['BENCH_RULES_FILE'];
 const RESULT_FILE = process.env['BENCH_RESULT_FILE'] ?? path.join(__dirname, 'results', 'detector.json');
 
 /**
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   const redis = new Redis(infra.redisUrl);
   const keyPrefix = `${prefix}bench:`;
   const store = new RedisDetectorStore(redis, { keyPrefix, fingerprintTtlMs: 3_600_000, stateTtlMs: 3_600_000 });
-  const detector = new Detector(RuleBook.load(), store);
+  const detector = new Detector(RuleBook.load(RULES_FILE), store);
   let alerts = 0;
   let roundTrips = 0;
   let batches = 0;
@@ -144,6 +145,7 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
     machine: { cpus: os.cpus().length, node: process.version },
     messages: MESSAGES,
+    rules: RULES_FILE ?? 'shipped',
     raw,
     detector: { ...detect, alerts, batches, redisRoundTripsPerBatch: batches ? roundTrips / batches : 0 },
     ratio: raw.perSecond ? Math.round((detect.perSecond / raw.perSecond) * 1000) / 1000 : 0,
@@ -171,7 +173,7 @@ async function measureLatency(infra: ReturnType<typeof infraEnv>, redis: Redis) 
   );
   const producer = createEventProducer(connection);
   const keyPrefix = `${prefix}bench:`;
-  const book = RuleBook.load();
+  const book = RuleBook.load(RULES_FILE);
   const detector = new Detector(book, new RedisDetectorStore(redis, { keyPrefix, fingerprintTtlMs: 3_600_000, stateTtlMs: 3_600_000 }));
   const publish = async (detecting: Promise<{ alerts: ComplianceAlert[]; confirm(): Promise<void> }>) => {
     const detection = await detecting;
