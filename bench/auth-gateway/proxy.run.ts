@@ -26,11 +26,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { JWK } from 'jose';
 import { Pool } from 'pg';
 import { AppModule } from '../../apps/auth-gateway/src/app.module';
 import { authGatewayConfig } from '../../apps/auth-gateway/src/auth-gateway.config';
-import { LocalSeedCipher } from '../../apps/auth-gateway/src/crypto/seed-cipher';
+import { activeSigningKey, liveSession } from '../../apps/auth-gateway/src/test-support/gateway-test-kit';
 
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -88,14 +87,11 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: db.url, max: 2 });
   try {
     await fetch(`${gateway.url}/.well-known/jwks.json`); // the first signing key
-    const row = (await pool.query(`select kid, private_jwk_ciphertext as c from auth.signing_keys where status = 'active'`)).rows[0];
-    const privateJwk = JSON.parse((await new LocalSeedCipher(seedKey).decrypt(row.c, `signing-key:${row.kid}`)).toString()) as JWK;
     const userId = randomUUID();
-    const sessionId = randomUUID();
     await pool.query(`insert into auth.users (id, username, password_hash, roles, mfa_state) values ($1, 'bench-admin', 'x', '{admin}', 'enrolled')`, [userId]);
-    await pool.query(`insert into auth.sessions (id, user_id, auth_time, amr, expires_at) values ($1, $2, now(), '{pwd,otp}', now() + interval '1 hour')`, [sessionId, userId]);
+    const sessionId = await liveSession(pool, userId, randomUUID());
     const token = await issueToken(
-      { kid: row.kid, privateJwk },
+      await activeSigningKey(pool, seedKey),
       { issuer: config.VIGIL_AUTH_ISSUER, audience: ['auth-gateway', 'vault'], subject: userId, principalType: 'user', roles: ['admin'], authTime: Math.floor(Date.now() / 1000), amr: ['pwd', 'otp'], ttlSec: 3600, sessionId },
     );
     const auth = { authorization: `Bearer ${token}` };

@@ -1,4 +1,4 @@
-import { createTokenVerifier, issueToken, type SigningKey } from '@vigil/auth';
+import { createTokenVerifier, issueToken } from '@vigil/auth';
 import { loadConfig } from '@vigil/config';
 import { auditEventsContract, securityIncidentsContract, type AuditEvent, type SecurityIncident } from '@vigil/contracts';
 import { createConsumerRunner, silentLogger, type ConsumerRunner } from '@vigil/kafka';
@@ -19,6 +19,7 @@ import { base32Decode } from '../mfa/base32';
 import { totp } from '../mfa/totp';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { AuthStore } from '../store/auth.store';
+import { activeSigningKey, liveSession as liveSessionRow, until } from '../test-support/gateway-test-kit';
 import { bootstrapAdmin } from '../users/bootstrap-admin';
 
 // The gateway as its main starts it, against the local Postgres (a throwaway database), Redis,
@@ -55,15 +56,6 @@ function keep<T extends Record<string, unknown>>(body: T): T {
   }
   if (Array.isArray(body?.['recoveryCodes'])) for (const code of body['recoveryCodes'] as string[]) secrets.add(code);
   return body;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, tries = 200): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 beforeAll(async () => {
@@ -424,15 +416,5 @@ function sidOf(accessToken: string): string {
   return JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString('utf8')).sid as string;
 }
 
-/** A live session row for a token the test signs itself (the gateway refuses user tokens of ended sessions). */
-async function liveSession(userId: string): Promise<string> {
-  const id = randomUUID();
-  await pool.query(`insert into auth.sessions (id, user_id, auth_time, amr, expires_at) values ($1, $2, now(), '{pwd,otp}', now() + interval '1 hour')`, [id, userId]);
-  return id;
-}
-
-async function activeKey(): Promise<Pick<SigningKey, 'kid' | 'privateJwk'>> {
-  const row = (await pool.query(`select kid, private_jwk_ciphertext as c from auth.signing_keys where status = 'active'`)).rows[0];
-  const privateJwk = JSON.parse((await new LocalSeedCipher(seedKey).decrypt(row.c, `signing-key:${row.kid}`)).toString()) as JWK;
-  return { kid: row.kid, privateJwk };
-}
+const liveSession = (userId: string) => liveSessionRow(pool, userId, randomUUID());
+const activeKey = () => activeSigningKey(pool, seedKey);

@@ -1,11 +1,10 @@
-import { issueToken, RbacPolicy, type SigningKey } from '@vigil/auth';
+import { issueToken, RbacPolicy } from '@vigil/auth';
 import { loadConfig } from '@vigil/config';
 import { auditEventsContract, type AuditEvent } from '@vigil/contracts';
 import { createConsumerRunner, silentLogger, type ConsumerRunner } from '@vigil/kafka';
 import { createLogger } from '@vigil/observability';
 import { readinessOnceReady, startService, type RunningService } from '@vigil/service';
 import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
-import type { JWK } from 'jose';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -16,10 +15,10 @@ import { Writable } from 'node:stream';
 import { Pool } from 'pg';
 import { AppModule } from '../app.module';
 import { authGatewayConfig } from '../auth-gateway.config';
-import { LocalSeedCipher } from '../crypto/seed-cipher';
 import { base32Decode } from '../mfa/base32';
 import { totp } from '../mfa/totp';
 import { bootstrapAdmin } from '../users/bootstrap-admin';
+import { activeSigningKey, liveSession, until } from '../test-support/gateway-test-kit';
 import { PROXY_ROUTES } from './proxy-routes';
 
 // The gateway's proxy against real Postgres, Redis and Kafka, in front of a small HTTP service
@@ -81,18 +80,14 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-async function activeKey(): Promise<Pick<SigningKey, 'kid' | 'privateJwk'>> {
-  const row = (await pool.query(`select kid, private_jwk_ciphertext as c from auth.signing_keys where status = 'active'`)).rows[0];
-  const privateJwk = JSON.parse((await new LocalSeedCipher(seedKey).decrypt(row.c, `signing-key:${row.kid}`)).toString()) as JWK;
-  return { kid: row.kid, privateJwk };
-}
+const activeKey = () => activeSigningKey(pool, seedKey);
 
 /** A user with one role and a live session, and an access token of it with a fresh MFA check. */
 async function userToken(role: string): Promise<string> {
   const userId = randomUUID();
   const sessionId = randomUUID();
   await pool.query(`insert into auth.users (id, username, password_hash, roles, mfa_state) values ($1, $2, 'x', $3, 'enrolled')`, [userId, `u-${userId.slice(0, 8)}`, [role]]);
-  await pool.query(`insert into auth.sessions (id, user_id, auth_time, amr, expires_at) values ($1, $2, now(), '{pwd,otp}', now() + interval '1 hour')`, [sessionId, userId]);
+  await liveSession(pool, userId, sessionId);
   const token = await issueToken(await activeKey(), { issuer: ISSUER, audience: ['auth-gateway', 'vault'], subject: userId, principalType: 'user', roles: [role], authTime: Math.floor(Date.now() / 1000), amr: ['pwd', 'otp'], ttlSec: 300, sessionId });
   secrets.add(token);
   return token;
@@ -120,15 +115,6 @@ async function call(method: string, pathname: string, token?: string, body?: unk
     parsed = { text };
   }
   return { status: res.status, body: parsed as Record<string, any>, headers: res.headers };
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, tries = 300): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 beforeAll(async () => {
@@ -326,7 +312,7 @@ describe('auth-gateway proxy /api/<service>/...', () => {
     const userId = randomUUID();
     const sessionId = randomUUID();
     await pool.query(`insert into auth.users (id, username, password_hash, roles, mfa_state) values ($1, 'stale-co', 'x', '{compliance-officer}', 'enrolled')`, [userId]);
-    await pool.query(`insert into auth.sessions (id, user_id, auth_time, amr, expires_at) values ($1, $2, now(), '{pwd,otp}', now() + interval '1 hour')`, [sessionId, userId]);
+    await liveSession(pool, userId, sessionId);
     const stale = await issueToken(await activeKey(), { issuer: ISSUER, audience: 'auth-gateway', subject: userId, principalType: 'user', roles: ['compliance-officer'], authTime: Math.floor(Date.now() / 1000) - 900, amr: ['pwd', 'otp'], ttlSec: 300, sessionId });
     const silence = (hours: number) => ({ matchers: [], startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + hours * 3_600_000).toISOString() });
     const before = received.length;
