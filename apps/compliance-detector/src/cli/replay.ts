@@ -128,6 +128,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const redis = new Redis(process.env['VIGIL_REDIS_URL'] || 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
   const keyPrefix = `vigil:replay:${randomBytes(6).toString('hex')}:`;
+  // `vigil replay f | head`: the reader has what it wanted; clean up and stop quietly instead of an unhandled EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    void deleteKeys(redis, keyPrefix)
+      .catch(() => undefined)
+      .finally(() => process.exit(error.code === 'EPIPE' ? 0 : 1));
+  });
   try {
     const summary = await runReplay({ file, book, redis, keyPrefix, out: process.stdout, err: process.stderr, batchSize, progress: process.stderr.isTTY });
     process.stderr.write(`vigil replay: ${summary.events} events (${summary.invalid} invalid lines skipped), ${summary.alerts} alerts\n`);
