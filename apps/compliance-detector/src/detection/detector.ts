@@ -35,17 +35,19 @@ export class StateConflictError extends Error {}
 
 /**
  * Runs a batch of order events through detection, the same way for the live consumer and
- * for replay: group by instrument → one Redis round trip to load what changed of their state
- * (usually nothing but the duplicate check: the state of the instruments this process works
- * on stays in memory, and Redis has the same as snapshot + log) → evaluate in memory → one
- * round trip saving, per instrument atomically, the batch's log entry (its accepted events)
- * or now and then a new snapshot, and the new alerts → hand back the alerts to produce,
- * including any an earlier attempt saved but did not confirm.
+ * for replay: group by instrument → load the state of the instruments not held in memory (one
+ * Redis round trip, none when all are held: the state of the instruments this process works on
+ * stays in memory, and Redis has the same as snapshot + log) → evaluate in memory → one round
+ * trip saving, per instrument atomically and only if no one else wrote it since, the batch's log
+ * entry (its accepted events) or now and then a new snapshot, and the new alerts → hand back the
+ * alerts to produce, including any an earlier attempt saved but did not confirm.
  */
 export class Detector {
   private readonly held: HeldInstruments;
   private readonly minLogBytes: number;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Instruments whose last alerts were handed out but not confirmed (the produce failed): their next batch loads, which returns the outbox. */
+  private readonly unconfirmed = new Set<string>();
 
   constructor(
     private readonly book: RuleBook,
@@ -117,9 +119,18 @@ export class Detector {
 
   private async evaluate(groups: Group[], flush: boolean, tolerateConflicts: boolean): Promise<Detection> {
     if (groups.length === 0) return { alerts: [], confirm: async () => undefined };
-    // Taken once: the position sent must be the one of the state used, even if holding others lets one go meanwhile.
+    for (const tag of this.unconfirmed) this.held.delete(tag);
+    this.unconfirmed.clear();
+    // Taken once: the state used must be the one whose position the save expects, even if holding others lets one go meanwhile.
     const heldBefore = groups.map((g) => this.held.get(g.tag));
-    const loaded = await this.store.load(groups.map((g, index) => ({ tag: g.tag, held: heldBefore[index]?.position })));
+    // Only instruments not held are loaded: what this process holds is what Redis has unless another instance wrote
+    // since, and then the save refuses (a conflict) and the retry loads. Usually no load round trip at all.
+    const toLoad = heldBefore.flatMap((held, index) => (held ? [] : [index]));
+    const fetched = toLoad.length > 0 ? await this.store.load(toLoad.map((index) => ({ tag: groups[index].tag, held: undefined }))) : [];
+    const loaded: LoadedInstrument[] = groups.map((_, index) => {
+      const held = heldBefore[index];
+      return held ? { gen: held.position.gen, snapshot: undefined, entries: [], fromIndex: held.position.len, outbox: [] } : fetched[toLoad.indexOf(index)];
+    });
     const now = this.clock();
     const latenessMs = this.book.detection.latenessMs;
     const saves: SaveRequest[] = [];
@@ -208,13 +219,19 @@ export class Detector {
     });
     if (conflicts > 0) {
       this.metrics?.stateConflicts.inc(conflicts);
-      if (!tolerateConflicts) throw new StateConflictError(`${conflicts} instrument(s) were written by another instance since this batch loaded them; the batch is retried on their new state`);
+      if (!tolerateConflicts) {
+        // The instruments saved before the refusal keep their alerts in the outbox: the retry loads them.
+        for (const tag of delivered.keys()) this.held.delete(tag);
+        throw new StateConflictError(`${conflicts} instrument(s) were written by another instance since this process last read them; the batch is retried on their new state`);
+      }
     }
+    for (const tag of delivered.keys()) this.unconfirmed.add(tag);
     if (newestMs !== undefined) this.metrics?.windowLag.set(Math.max(0, (now - newestMs) / 1000));
     return {
       alerts,
       confirm: async () => {
         await this.store.confirm(delivered);
+        for (const tag of delivered.keys()) this.unconfirmed.delete(tag);
         this.observeRoundTrips();
       },
     };
