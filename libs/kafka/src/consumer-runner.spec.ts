@@ -24,7 +24,6 @@ interface Harness {
 async function startRunner(
   handler: BatchHandler<MarketOrderEvent> = async () => undefined,
   settings: Partial<ConsumerRunnerSettings<MarketOrderEvent>> = {},
-  codec: EventCodec = new EventCodec(undefined),
 ): Promise<Harness> {
   const reader = new FakeReader();
   const dlq = new FakeWriter();
@@ -48,7 +47,7 @@ async function startRunner(
       logger,
       ...settings,
     },
-    { reader, deadLetters: dlq, codec },
+    { reader, deadLetters: dlq, codec: new EventCodec(undefined) },
   );
   await runner.start();
   return { runner, reader, dlq, batches, metrics, registry, warnings };
@@ -108,44 +107,6 @@ describe('ConsumerRunner', () => {
       { topic, partition: 0, offset: 7n, leaderEpoch: 0 },
       { topic, partition: 1, offset: 10n, leaderEpoch: 0 },
     ]);
-    await h.runner.stop();
-  });
-
-  it('decodes the next batch while the handler waits, and decodes each record once', async () => {
-    const decoded: bigint[] = [];
-    let registryDown = true;
-    const codec = new (class extends EventCodec {
-      override async decode<T>(...args: Parameters<EventCodec['decode']>) {
-        const value = await super.decode<T>(...(args as [string, never, Buffer]));
-        const offset = (value.value as unknown as MarketOrderEvent).eventId;
-        decoded.push(BigInt(offset.slice(1)));
-        // One record decoded ahead fails for a reason other than itself: decoded again when its batch comes.
-        if (offset === 'e3' && registryDown) {
-          registryDown = false;
-          throw new Error('schema registry unreachable');
-        }
-        return value;
-      }
-    })(undefined);
-    const gates: Array<() => void> = [];
-    const h = await startRunner(() => new Promise<void>((resolve) => gates.push(resolve)), { maxBatchMessages: 2 }, codec);
-    h.reader.deliver([0n, 1n, 2n, 3n, 4n, 5n].map((offset) => order(0, offset, { eventId: `e${offset}` })));
-
-    await until(() => h.batches.length === 1, 'first handler call');
-    // While the first batch is in the handler, the second one (2, 3) is decoded already.
-    expect(decoded).toEqual([0n, 1n, 2n, 3n]);
-    gates.shift()!();
-    await until(() => h.batches.length === 2, 'second handler call');
-    gates.shift()!();
-    await until(() => h.batches.length === 3, 'third handler call');
-    gates.shift()!();
-    await until(() => h.reader.commits.length > 0 && h.reader.commits.at(-1)![0]!.offset === 6n, 'last commit');
-
-    expect(h.batches.map((batch) => batch.map((m) => m.value.eventId))).toEqual([['e0', 'e1'], ['e2', 'e3'], ['e4', 'e5']]);
-    // 3 failed ahead and was decoded again with its batch; every other record exactly once.
-    expect(decoded.filter((offset) => offset === 3n)).toHaveLength(2);
-    expect(decoded.filter((offset) => offset !== 3n).sort()).toEqual([0n, 1n, 2n, 4n, 5n]);
-    expect(h.dlq.sent).toEqual([]);
     await h.runner.stop();
   });
 

@@ -67,9 +67,6 @@ interface DeadLetter {
   reason: string;
 }
 
-/** A record decoded and validated, or the reason it goes to the dead-letter topic. */
-type DecodeOutcome<T> = { value: T; encoding: ConsumedMessage<T>['encoding'] } | { deadLetter: string };
-
 /** A batch the handler finished (and whose dead letters are written), awaiting its commit. */
 interface HandledBatch<T> {
   batch: RawRecord[];
@@ -105,8 +102,6 @@ export class ConsumerRunner<T> {
   /** Batches taken from the buffer and not yet committed, oldest first. */
   private readonly uncommitted: RawRecord[][] = [];
   private readonly toCommit: HandledBatch<T>[] = [];
-  /** Decodes of queued records started while the handler awaited; taken (and deleted) when their batch is handled. */
-  private readonly decodedAhead = new WeakMap<RawRecord, Promise<DecodeOutcome<T>>>();
   private committing: Promise<void> | undefined;
   private paused = false;
   private wake: (() => void) | undefined;
@@ -336,25 +331,20 @@ export class ConsumerRunner<T> {
     for (const record of batch) {
       const contract = this.contracts.get(record.topic);
       if (!contract) continue; // cannot happen: the reader only subscribes to our topics
-      // A failure other than a DecodeError (e.g. registry unreachable) throws: the batch is retried.
-      const outcome = await this.decode(record, contract);
-      if ('deadLetter' in outcome) {
-        deadLetters.push({ record, reason: outcome.deadLetter });
-        continue;
+      try {
+        const { value, encoding } = await this.ports.codec.decode(record.topic, contract, record.value);
+        const message = toConsumedMessage(record, value, encoding);
+        handled.push(message);
+        sources.set(message, record);
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error; // e.g. registry unreachable: retry the batch
+        deadLetters.push({ record, reason: error.message });
       }
-      const message = toConsumedMessage(record, outcome.value, outcome.encoding);
-      handled.push(message);
-      sources.set(message, record);
     }
     if (handled.length === 0) return { handled, deadLetters };
     let result: void | BatchResult<T>;
     try {
-      const handling = this.settings.handler(handled);
-      // The handler has started and is likely waiting on its own I/O (Postgres, Redis,
-      // Kafka): decode the next batch now, so that work overlaps the wait instead of
-      // following it.
-      this.decodeAhead();
-      result = await handling;
+      result = await this.settings.handler(handled);
     } catch (error) {
       if (!(error instanceof PoisonMessages)) throw error;
       result = { rejected: error.rejected as ReadonlyArray<RejectedMessage<T>> };
@@ -367,43 +357,6 @@ export class ConsumerRunner<T> {
       deadLetters.push({ record, reason: `rejected-by-handler: ${rejected.reason}` });
     }
     return { handled, deadLetters };
-  }
-
-  private decode(record: RawRecord, contract: Contract<T>): Promise<DecodeOutcome<T>> {
-    const ahead = this.decodedAhead.get(record);
-    if (ahead) {
-      this.decodedAhead.delete(record);
-      return ahead;
-    }
-    return this.decodeNow(record, contract);
-  }
-
-  private async decodeNow(record: RawRecord, contract: Contract<T>): Promise<DecodeOutcome<T>> {
-    try {
-      const { value, encoding } = await this.ports.codec.decode(record.topic, contract, record.value);
-      return { value, encoding };
-    } catch (error) {
-      if (!(error instanceof DecodeError)) throw error;
-      return { deadLetter: error.message };
-    }
-  }
-
-  /**
-   * Starts decoding the records the next take() will return. They stay queued, so a
-   * rebalance or stream restart that drops them drops their decodes too (the map is
-   * weak); a decode that fails for a reason other than the message itself is forgotten
-   * and done again when its batch is handled.
-   */
-  private decodeAhead(): void {
-    for (const record of this.buffer.peek(this.maxBatchMessages, this.maxBatchBytes)) {
-      const contract = this.contracts.get(record.topic);
-      if (!contract || this.decodedAhead.has(record)) continue;
-      const pending = this.decodeNow(record, contract);
-      pending.catch(() => {
-        if (this.decodedAhead.get(record) === pending) this.decodedAhead.delete(record);
-      });
-      this.decodedAhead.set(record, pending);
-    }
   }
 
   /**

@@ -53,20 +53,6 @@ export class InFlightBuffer {
 
   /** Moves up to `maxMessages` / `maxBytes` (at least one record) from the queue to in flight. */
   take(maxMessages: number, maxBytes: number): RawRecord[] {
-    const { count, bytes } = this.nextBatchSize(maxMessages, maxBytes);
-    const batch = this.queue.splice(0, count);
-    this.queuedBytes -= bytes;
-    this.inFlightMessages += count;
-    this.inFlightBytes += bytes;
-    return batch;
-  }
-
-  /** The records the next take() with the same bounds would return, left in the queue. */
-  peek(maxMessages: number, maxBytes: number): RawRecord[] {
-    return this.queue.slice(0, this.nextBatchSize(maxMessages, maxBytes).count);
-  }
-
-  private nextBatchSize(maxMessages: number, maxBytes: number): { count: number; bytes: number } {
     let count = 0;
     let bytes = 0;
     while (count < this.queue.length && count < maxMessages) {
@@ -75,7 +61,11 @@ export class InFlightBuffer {
       bytes += size;
       count += 1;
     }
-    return { count, bytes };
+    const batch = this.queue.splice(0, count);
+    this.queuedBytes -= bytes;
+    this.inFlightMessages += count;
+    this.inFlightBytes += bytes;
+    return batch;
   }
 
   /** The batch was committed (or abandoned on shutdown). */
