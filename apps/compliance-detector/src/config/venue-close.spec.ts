@@ -1,4 +1,4 @@
-import { closeOfDay } from './venue-close';
+import { closeOfDay, computeCloseOfDay } from './venue-close';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -17,5 +17,25 @@ describe('closeOfDay', () => {
     ['XNYS late evening UTC is still the New York day', { close: '16:00', timeZone: 'America/New_York' }, '2026-01-16T03:00:00Z', '2026-01-15T21:00:00.000Z'],
   ])('%s', (_name, venue, when, expected) => {
     expect(iso(closeOfDay(venue, at(when)))).toBe(expected);
+  });
+});
+
+describe('closeOfDay memo', () => {
+  // Every minute over three days around a clock change, in zones whose offsets are whole,
+  // half and quarter hours: the per-quarter-hour memo must give what a fresh computation gives.
+  it.each([
+    ['America/New_York', '16:00', '2026-03-07T00:00:00Z'],
+    ['Europe/London', '16:30', '2026-10-24T00:00:00Z'],
+    ['Asia/Kolkata', '15:30', '2026-06-01T00:00:00Z'],
+    ['Asia/Kathmandu', '15:00', '2026-06-01T00:00:00Z'],
+    ['Pacific/Chatham', '16:00', '2026-04-04T00:00:00Z'],
+  ])('agrees with the uncached close in %s', (timeZone, close, from) => {
+    const venue = { timeZone, close };
+    const start = at(from);
+    const mismatches: string[] = [];
+    for (let ms = start; ms < start + 3 * 86_400_000; ms += 60_000) {
+      if (closeOfDay(venue, ms) !== computeCloseOfDay(venue, ms)) mismatches.push(iso(ms));
+    }
+    expect(mismatches).toEqual([]);
   });
 });
