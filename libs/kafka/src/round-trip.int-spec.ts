@@ -35,6 +35,8 @@ describe('libs/kafka against the real broker and registry', () => {
     const spec = defaultTopicSpec('market.orders.v1', { topicPrefix: prefix, consumed: true });
     const first = await admin.ensureTopics([spec], logger);
     expect(first).toEqual({ created: [topic, `${topic}.dlq`], existing: [] });
+    // Visible as soon as bootstrap returns (the broker's metadata cache lags the controller).
+    expect([...(await admin.describeTopics([topic, `${topic}.dlq`])).keys()]).toEqual([topic, `${topic}.dlq`]);
     const second = await admin.ensureTopics([spec], logger);
     expect(second).toEqual({ created: [], existing: [topic, `${topic}.dlq`] });
     expect(await admin.describeTopics([topic, `${topic}.dlq`, `${prefix}absent`])).toEqual(
