@@ -46,6 +46,12 @@ describe('baseServiceConfig', () => {
     });
   });
 
+  it('takes a vault path for the database credential, and refuses one that is not a path', () => {
+    expect(loadConfig(baseServiceConfig('alerter', 8103), { VIGIL_DATABASE_VAULT_PATH: 'db/alerter' }).VIGIL_DATABASE_VAULT_PATH).toBe('db/alerter');
+    expect(loadConfig(baseServiceConfig('alerter', 8103), {}).VIGIL_DATABASE_VAULT_PATH).toBeUndefined();
+    expect(() => loadConfig(baseServiceConfig('alerter', 8103), { VIGIL_DATABASE_VAULT_PATH: '/db//alerter' })).toThrow(/VIGIL_DATABASE_VAULT_PATH: expected a vault secret path such as db\/alerter/);
+  });
+
   it('rejects a topic prefix with characters Kafka does not allow', () => {
     expect(() => loadConfig(baseServiceConfig('vault', 8101), { VIGIL_TOPIC_PREFIX: 'my prefix/' })).toThrow(
       /VIGIL_TOPIC_PREFIX: expected at most 100 of the characters allowed in Kafka topic names/,
