@@ -1,4 +1,5 @@
 import { baseServiceConfig, env } from '@vigil/config';
+import type { ServiceVaultAccess } from '@vigil/service';
 import { z } from 'zod';
 
 /**
@@ -25,9 +26,21 @@ export const alerterConfig = baseServiceConfig('alerter', 8103).extend({
   VIGIL_ALERTER_GATEWAY_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8080'),
   VIGIL_ALERTER_VAULT_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8101'),
   VIGIL_ALERTER_MITIGATION_TIMEOUT: env.duration().default(10_000),
-  // The alerter's service account at the gateway: read only when receivers name vault secrets.
+  // The alerter's service account at the gateway: read only when receivers name vault secrets
+  // or VIGIL_DATABASE_VAULT_PATH is set.
   VIGIL_ALERTER_CLIENT_ID: env.string().default('svc-alerter'),
   VIGIL_ALERTER_CLIENT_SECRET_FILE: z.string().optional(),
 });
 
 export type AlerterConfig = z.output<typeof alerterConfig>;
+
+/** How the alerter reads the vault as svc-alerter (receivers' secrets, its database credential). */
+export function alerterVaultAccess(config: AlerterConfig): ServiceVaultAccess {
+  return {
+    url: config.VIGIL_ALERTER_VAULT_URL,
+    tokenUrl: `${config.VIGIL_ALERTER_GATEWAY_URL.replace(/\/+$/, '')}/v1/auth/token`,
+    clientId: config.VIGIL_ALERTER_CLIENT_ID,
+    clientSecretFile: config.VIGIL_ALERTER_CLIENT_SECRET_FILE,
+    settings: { url: 'VIGIL_ALERTER_VAULT_URL', clientSecretFile: 'VIGIL_ALERTER_CLIENT_SECRET_FILE' },
+  };
+}

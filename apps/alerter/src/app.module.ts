@@ -3,7 +3,7 @@ import { AuthModule } from '@vigil/auth';
 import { TOPICS } from '@vigil/contracts';
 import { HEALTH_CHECKS, KafkaModule, PostgresModule, SERVICE_CONFIG, SERVICE_LOGGER, ShutdownService } from '@vigil/service';
 import type { Logger } from 'pino';
-import type { AlerterConfig } from './alerter.config';
+import { alerterVaultAccess, type AlerterConfig } from './alerter.config';
 import { AlerterBootstrap } from './alerter.bootstrap';
 import { AlerterConsumer } from './alerter.consumer';
 import { alerterHealthChecks } from './alerter.health';
@@ -27,7 +27,8 @@ import { AlerterWorker } from './worker/alerter.worker';
 
 @Module({
   imports: [
-    PostgresModule,
+    // VIGIL_DATABASE_VAULT_PATH set: its database credential from the vault, as its service account.
+    PostgresModule.withVaultAccess(alerterVaultAccess),
     // Its topics (ARCHITECTURE.md), created at start-up; each consumed one with its .dlq.
     KafkaModule.forService({ consumes: [TOPICS.complianceAlerts, TOPICS.securityIncidents], produces: [TOPICS.auditEvents] }),
     // The gateway's tokens (JWKS), the shipped RBAC policy, every decision audited to audit.events.v1.

@@ -7,7 +7,7 @@ import { AuditSchemaMigration } from './audit-schema.migration';
 import { LogsController } from './api/logs.controller';
 import { AuditWriterMetrics } from './audit-writer.metrics';
 import { AuditWriterConsumer } from './audit-writer.consumer';
-import type { AuditWriterConfig } from './audit-writer.config';
+import { auditWriterVaultAccess, type AuditWriterConfig } from './audit-writer.config';
 import { auditWriterHealthChecks } from './audit-writer.health';
 import { checkpointKeyProvider } from './checkpoint/checkpoint-key.provider';
 import { GlobalCheckpointService } from './checkpoint/global-checkpoint.service';
@@ -15,7 +15,8 @@ import { VerificationService } from './verify/verification.service';
 
 @Module({
   imports: [
-    PostgresModule,
+    // VIGIL_DATABASE_VAULT_PATH set: its database credential from the vault (VIGIL_VAULT_URL), as its service account.
+    PostgresModule.withVaultAccess(auditWriterVaultAccess),
     // Its topics (ARCHITECTURE.md), created at start-up; each consumed one with its .dlq.
     KafkaModule.forService({ consumes: [TOPICS.auditEvents, TOPICS.marketOrders], produces: [TOPICS.auditCheckpoints, TOPICS.securityIncidents] }),
     // The gateway's tokens (JWKS), the shipped RBAC policy (auditor: audit:read, audit:export), every decision audited.

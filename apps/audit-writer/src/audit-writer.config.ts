@@ -1,4 +1,5 @@
 import { baseServiceConfig, env } from '@vigil/config';
+import type { ServiceVaultAccess } from '@vigil/service';
 import { z } from 'zod';
 import { DEFAULT_ORIGIN_PREFIX } from './log/log-id';
 
@@ -39,3 +40,17 @@ export const auditWriterConfig = baseServiceConfig('audit-writer', 8104).extend(
 });
 
 export type AuditWriterConfig = z.output<typeof auditWriterConfig>;
+
+/**
+ * How the writer reads the vault as svc-audit-writer: its signing key (whenever VIGIL_VAULT_URL
+ * is set) and its database credential (when VIGIL_DATABASE_VAULT_PATH is also set).
+ */
+export function auditWriterVaultAccess(config: AuditWriterConfig): ServiceVaultAccess {
+  return {
+    url: config.VIGIL_VAULT_URL,
+    tokenUrl: config.VIGIL_AUDIT_GATEWAY_TOKEN_URL,
+    clientId: config.VIGIL_AUDIT_CLIENT_ID,
+    clientSecretFile: config.VIGIL_AUDIT_CLIENT_SECRET_FILE,
+    settings: { url: 'VIGIL_VAULT_URL', clientSecretFile: 'VIGIL_AUDIT_CLIENT_SECRET_FILE' },
+  };
+}
