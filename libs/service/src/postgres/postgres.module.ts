@@ -6,7 +6,7 @@ import { Pool, type PoolConfig } from 'pg';
 import type { Logger as PinoLogger } from 'pino';
 import { PG_POOL, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_NAME } from '../service.constants';
 import { openServiceVault, type ServiceVaultAccess } from '../vault/service-vault-access';
-import { loadDatabaseCredential, poolConfigWithCredential } from './vault-database-credential';
+import { loadDatabaseCredential, poolConfigWithCredential, refusedLogin } from './vault-database-credential';
 
 /** The service's own settings → how it reaches the vault (PostgresModule.withVaultAccess). */
 type VaultAccessOf = (config: BaseServiceConfig) => ServiceVaultAccess;
@@ -45,7 +45,10 @@ async function connect(config: BaseServiceConfig, name: string, pino: PinoLogger
   try {
     vault = openServiceVault(accessOf(config), purpose, logger);
     const credential = await loadDatabaseCredential(vault, path);
-    const pool = poolOf(poolConfigWithCredential(config.VIGIL_DATABASE_URL, credential), name);
+    const settings = poolConfigWithCredential(config.VIGIL_DATABASE_URL, credential);
+    const refused = await refusedLogin({ ...settings, application_name: name }, credential);
+    if (refused) throw new Error(`${purpose}: ${refused}`);
+    const pool = poolOf(settings, name);
     credential.onChange(() => {
       // The password is read per connection; a new username must reach the options new clients are made from.
       const username = credential.has('username') ? credential.get('username') : undefined;

@@ -1,5 +1,5 @@
 import { loadSecrets, type Secret, type VaultClient } from '@vigil/vault-client';
-import type { PoolConfig } from 'pg';
+import { Client, type PoolConfig } from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 
 /** The fields a database credential in the vault must have (`vigil vault put db/alerter username=... password=...`). */
@@ -27,4 +27,27 @@ export function poolConfigWithCredential(databaseUrl: string, credential: Secret
   // Two sources for one password would leave it unclear which is in use.
   if (fromUrl.password) throw new Error(`VIGIL_DATABASE_URL carries a password while VIGIL_DATABASE_VAULT_PATH (${credential.path}) is set: take it out of the URL, the vault gives it`);
   return { ...fromUrl, user: credential.get('username'), password: () => credential.get('password') };
+}
+
+// SQLSTATE of a refused login: invalid_password, invalid_authorization_specification (no such role, no pg_hba entry).
+const REFUSED_LOGIN = new Set(['28P01', '28000']);
+
+/**
+ * One connection with the credential at start-up: Postgres refusing it (a wrong password or
+ * username in the vault) stops the start with an error naming the path and the username;
+ * Postgres being unreachable does not (the service starts and /readyz names it, as without
+ * the vault). Answers the problem, or undefined when the login worked or could not be tried.
+ */
+export async function refusedLogin(settings: PoolConfig, credential: Secret): Promise<string | undefined> {
+  const client = new Client({ ...settings, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    return undefined;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (!code || !REFUSED_LOGIN.has(code)) return undefined;
+    return `Postgres refused the credential of ${credential.path} v${credential.version} (user ${credential.get('username')}): ${(error as Error).message}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
