@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger } from './logger';
+import { createLogger, TEST_LOG_DIR_ENV } from './logger';
 
 function capture() {
   const lines: string[] = [];
@@ -58,5 +61,45 @@ describe('createLogger', () => {
     expect(nested).toMatchObject({ user: { name: 'ada', password: '[REDACTED]' } });
     expect(deeper).toMatchObject({ config: { db: { connectionString: '[REDACTED]' } }, a: { b: { c: { secret: '[REDACTED]' } } } });
     expect(request).toMatchObject({ req: { method: 'GET', headers: { authorization: '[REDACTED]', cookie: '[REDACTED]' } } });
+  });
+
+  describe(`with ${TEST_LOG_DIR_ENV} set (npm test's integration suite)`, () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-test-logs-'));
+      process.env[TEST_LOG_DIR_ENV] = dir;
+    });
+    afterEach(() => {
+      delete process.env[TEST_LOG_DIR_ENV];
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const fileRecords = (service: string) =>
+      fs
+        .readFileSync(path.join(dir, `${service}.${process.pid}.log`), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+    it('also writes a silent logger\'s lines, from debug up and redacted, to <service>.<pid>.log', () => {
+      const logger = createLogger('tee-silent', 'silent');
+      logger.trace('too fine');
+      logger.debug({ password: 'S3CRET-VALUE-42' }, 'login attempt');
+      logger.error('failed');
+      const records = fileRecords('tee-silent');
+      expect(records.map((r) => [r.level, r.msg])).toEqual([
+        ['debug', 'login attempt'],
+        ['error', 'failed'],
+      ]);
+      expect(records[0]).toMatchObject({ service: 'tee-silent', password: '[REDACTED]' });
+    });
+
+    it('keeps the destination at the level asked for', () => {
+      const out = capture();
+      const logger = createLogger('tee-warn', 'warn', out.stream);
+      logger.debug('file only');
+      logger.warn('both');
+      expect(out.records().map((r) => r.msg)).toEqual(['both']);
+      expect(fileRecords('tee-warn').map((r) => r.msg)).toEqual(['file only', 'both']);
+    });
   });
 });
