@@ -1,5 +1,5 @@
 import { RuleBook } from '../config/rule-book';
-import type { ConfiguredRule, Finding, MarketFacts } from '../rules/rule';
+import type { ConfiguredRule, EventContext, Finding, MarketFacts } from '../rules/rule';
 import { ruleOf } from '../rules/rule.registry';
 import { emptyAccountWindow, recordInAccount, trimAccountWindow, type AccountWindow } from '../windows/account-window';
 import { byEventTime, type TimedEvent } from '../windows/event-time';
@@ -90,6 +90,20 @@ export function evaluateInstrument(
   const emitFor = (rule: ConfiguredRule) => (finding: Finding) => result.findings.push({ rule, finding });
   // Resolved once per call, not per event.
   const bound = rules.map((rule) => ({ rule, impl: ruleOf(rule.type), emit: emitFor(rule) }));
+  // One context for the whole call, its fields set per event and rule: a fresh object per rule per
+  // event was most of the evaluation's garbage. Rules read it during onEvent and keep no reference.
+  const context: EventContext<unknown> = {
+    rule: rules[0],
+    event: undefined as unknown as TimedEvent['event'],
+    tsMs: 0,
+    market,
+    account: undefined as unknown as AccountWindow,
+    instrument: state,
+    trade: undefined,
+    priceBefore: null,
+    placement: undefined,
+    emit: () => undefined,
+  };
   for (let index = 0; index < ready.length; index++) {
     const { event, tsMs } = ready[index];
     let placement: Placement | undefined;
@@ -108,9 +122,17 @@ export function evaluateInstrument(
     const priceBefore = state.lastPrice;
     const trade = event.eventType === 'FILL' ? pairFill(state, event, tsMs) : undefined;
     const timing = index % RULE_TIMING_SAMPLE === 0;
+    context.event = event;
+    context.tsMs = tsMs;
+    context.account = account;
+    context.trade = trade;
+    context.priceBefore = priceBefore;
+    context.placement = placement;
     for (const { rule, impl, emit } of bound) {
       const started = timing ? performance.now() : 0;
-      impl.onEvent({ rule: rule as never, event, tsMs, market, account, instrument: state, trade, priceBefore, placement, emit });
+      context.rule = rule;
+      context.emit = emit;
+      impl.onEvent(context as never);
       if (timing) result.ruleSeconds.set(rule.id, (result.ruleSeconds.get(rule.id) ?? 0) + ((performance.now() - started) / 1000) * RULE_TIMING_SAMPLE);
     }
   }

@@ -1,7 +1,7 @@
 import type { OrderSide } from '@vigil/contracts';
 import { z } from 'zod';
 import type { NewOrderSizes } from '../windows/new-order-sizes';
-import { bestPrice } from '../windows/order-book';
+import { bestPrice, type BookOrder } from '../windows/order-book';
 import { defineRule, isoMs, ruleState, type Finding } from './rule';
 
 const EPSILON = 1e-9;
@@ -96,9 +96,14 @@ export const layeringRule = defineRule({
     // Do the account's resting orders on this side form layers now?
     const touch = bestPrice(instrument.book, event.side);
     if (touch === undefined) return;
-    const near = Object.entries(instrument.book.orders).filter(
-      ([, o]) => o.accountId === event.accountId && o.side === event.side && Math.abs(o.price - touch) <= p.maxTicksFromTouch * market.tickSize + EPSILON,
-    );
+    // A loop, not Object.entries + filter: this runs at every NEW/AMEND LIMIT over the whole book.
+    const near: [string, BookOrder][] = [];
+    const orders = instrument.book.orders;
+    for (const orderId in orders) {
+      const o = orders[orderId];
+      if (o.accountId === event.accountId && o.side === event.side && Math.abs(o.price - touch) <= p.maxTicksFromTouch * market.tickSize + EPSILON) near.push([orderId, o]);
+    }
+    if (near.length < p.minOrders) return;
     const levels = new Set(near.map(([, o]) => o.price)).size;
     if (near.length < p.minOrders || levels < p.minPriceLevels) return;
     const typical = typicalSize(instrument.newOrderSizes, tsMs, near.map(([, o]) => o.quantity), p);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { messageListIn } from '../windows/account-window';
+import { messageCountIn, messageListIn } from '../windows/account-window';
 import { defineRule, isoMs, ruleState } from './rule';
 
 // 0.9 × 50 orders must count as 45, not 45.00000000000001.
@@ -44,9 +44,10 @@ export const quoteStuffingRule = defineRule({
     if (event.eventType !== 'CANCEL') return;
 
     const bucketStartMs = Math.floor(tsMs / p.bucketMs) * p.bucketMs;
+    // Counted before the list is built: at almost every CANCEL the window is far below the threshold.
+    if (state.lastBucketMs === bucketStartMs || messageCountIn(account, tsMs, p.windowMs) < p.minMessages) return;
     const messages = messageListIn(account, tsMs, p.windowMs);
-    const result = state.lastBucketMs === bucketStartMs || messages.length < p.minMessages ? undefined : measure(messages, state.placedMs);
-    if (!result) return;
+    const result = measure(messages, state.placedMs);
     const { orders, cancelled, lifetimes } = result;
     const share = cancelled.length / orders.size;
     if (share + EPSILON < p.minCancelledShare) return;

@@ -47,9 +47,10 @@ export function recordInAccount(window: AccountWindow, event: MarketOrderEvent, 
   }
   const kind = event.eventType === 'NEW' ? 1 : event.eventType === 'AMEND' ? 2 : event.eventType === 'CANCEL' ? 3 : 0;
   if (kind === 0) return; // REJECT and EXPIRE are the venue's doing, not order messages of the account.
-  const last = window.messages.at(-1);
-  const [news, amends, cancels] = last ? [last[1], last[2], last[3]] : window.base;
-  const entry: MessageEntry = [tsMs, news, amends, cancels, event.orderId];
+  const { messages, base } = window;
+  const last = messages.length > 0 ? messages[messages.length - 1] : undefined;
+  // Built in place: this runs for every order message, so no intermediate arrays.
+  const entry: MessageEntry = last ? [tsMs, last[1], last[2], last[3], event.orderId] : [tsMs, base[0], base[1], base[2], event.orderId];
   entry[kind] += 1;
   window.messages.push(entry);
 }
@@ -60,14 +61,13 @@ export function messagesIn(window: AccountWindow, toMs: number, windowMs: number
   const end = upperBound(messages, toMs); // first index with ts > toMs
   const start = upperBound(messages, toMs - windowMs); // first index with ts > toMs - windowMs
   if (end <= start) return { news: 0, amends: 0, cancels: 0, firstMs: undefined };
-  const before = start > 0 ? messages[start - 1].slice(1, 4) : window.base;
   const last = messages[end - 1];
-  return {
-    news: last[1] - Number(before[0]),
-    amends: last[2] - Number(before[1]),
-    cancels: last[3] - Number(before[2]),
-    firstMs: messages[start][0],
-  };
+  if (start > 0) {
+    const before = messages[start - 1];
+    return { news: last[1] - before[1], amends: last[2] - before[2], cancels: last[3] - before[3], firstMs: messages[start][0] };
+  }
+  const { base } = window;
+  return { news: last[1] - base[0], amends: last[2] - base[1], cancels: last[3] - base[2], firstMs: messages[start][0] };
 }
 
 /** Distinct orderIds of the messages in (toMs - windowMs, toMs], at most `limit`. */
@@ -141,15 +141,22 @@ function upperBound(messages: MessageEntry[], ms: number): number {
 
 export type MessageKind = 'NEW' | 'AMEND' | 'CANCEL';
 
+/** How many messages have event time in (toMs - windowMs, toMs]: two binary searches, nothing built (a rule asks this before it asks for the list). */
+export function messageCountIn(window: AccountWindow, toMs: number, windowMs: number): number {
+  const { messages } = window;
+  return Math.max(0, upperBound(messages, toMs) - upperBound(messages, toMs - windowMs));
+}
+
 /** The messages with event time in (toMs - windowMs, toMs], oldest first. */
 export function messageListIn(window: AccountWindow, toMs: number, windowMs: number): { tsMs: number; kind: MessageKind; orderId: string }[] {
   const { messages } = window;
   const list: { tsMs: number; kind: MessageKind; orderId: string }[] = [];
   const start = upperBound(messages, toMs - windowMs);
   for (let i = start; i < messages.length && messages[i][0] <= toMs; i++) {
-    const [news, amends] = i > 0 ? messages[i - 1].slice(1, 4) : window.base;
+    const news = i > 0 ? messages[i - 1][1] : window.base[0];
+    const amends = i > 0 ? messages[i - 1][2] : window.base[1];
     const entry = messages[i];
-    const kind: MessageKind = entry[1] !== Number(news) ? 'NEW' : entry[2] !== Number(amends) ? 'AMEND' : 'CANCEL';
+    const kind: MessageKind = entry[1] !== news ? 'NEW' : entry[2] !== amends ? 'AMEND' : 'CANCEL';
     list.push({ tsMs: entry[0], kind, orderId: entry[4] });
   }
   return list;

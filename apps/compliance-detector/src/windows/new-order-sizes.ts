@@ -17,10 +17,12 @@ export function emptyNewOrderSizes(): NewOrderSizes {
 export function addNewOrderSize(sizes: NewOrderSizes, tsMs: number, quantity: number, windowMs: number): void {
   while (sizes.recent.length > 0 && sizes.recent[0][0] <= tsMs - windowMs) {
     const [, old] = sizes.recent.shift() as [number, number];
-    sizes.sorted.splice(lowerBound(sizes.sorted, old), 1);
+    // Equal sizes are interchangeable: taken from and put at the end of their run, which moves
+    // the fewest elements (most orders share a handful of round sizes).
+    sizes.sorted.splice(upperBound(sizes.sorted, old) - 1, 1);
   }
   sizes.recent.push([tsMs, quantity]);
-  sizes.sorted.splice(lowerBound(sizes.sorted, quantity), 0, quantity);
+  sizes.sorted.splice(upperBound(sizes.sorted, quantity), 0, quantity);
   sizes.seen += 1;
 }
 
@@ -39,6 +41,17 @@ export function medianNewOrderSize(sizes: NewOrderSizes, atMs: number, windowMs:
   if (values.length === 0) return undefined;
   const mid = values.length >> 1;
   return values.length % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+function upperBound(values: number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function lowerBound(values: number[], x: number): number {

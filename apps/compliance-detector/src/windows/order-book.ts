@@ -25,9 +25,13 @@ export function emptyOrderBook(): OrderBook {
 
 /** Best price on a side: the highest bid or the lowest ask; undefined when the side is empty. */
 export function bestPrice(book: OrderBook, side: OrderSide): number | undefined {
-  const prices = Object.keys(book.levels[side]).map(Number);
-  if (prices.length === 0) return undefined;
-  return side === 'BUY' ? Math.max(...prices) : Math.min(...prices);
+  // A loop over the level keys, not Object.keys + spread: asked at every NEW/AMEND LIMIT, twice.
+  let best: number | undefined;
+  for (const key in book.levels[side]) {
+    const price = Number(key);
+    if (best === undefined || (side === 'BUY' ? price > best : price < best)) best = price;
+  }
+  return best;
 }
 
 /** Applies a released event: NEW/AMEND place or move the order, FILL reduces it, CANCEL/REJECT/EXPIRE remove it. */
