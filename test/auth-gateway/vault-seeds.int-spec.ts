@@ -2,6 +2,7 @@
 // it: VIGIL_AUTH_TOTP_CIPHER=vault, the vault trusting the gateway's JWKS. The transit key is
 // created through the gateway's proxy by an admin; a user then enrols TOTP, and the stored seed
 // is a vault ciphertext that the gateway opens again to accept the code.
+import { registerSecretsInBody } from '@vigil/testing';
 import { issueToken } from '@vigil/auth';
 import { execFile } from 'node:child_process';
 import { createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
@@ -59,9 +60,12 @@ function totp(seed: Buffer, at = Date.now()): string {
 }
 
 async function post(url: string, body: unknown, token?: string) {
+  registerSecretsInBody(body, `vault-seeds test request ${new URL(url).pathname}`);
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  const answer = text ? JSON.parse(text) : undefined;
+  registerSecretsInBody(answer, `vault-seeds test answer ${new URL(url).pathname}`);
+  return { status: res.status, body: answer };
 }
 
 describe('TOTP seeds through the vault transit API', () => {

@@ -1,3 +1,4 @@
+import { registerSecretForLeakScan } from '@vigil/testing';
 import { complianceAlertsContract, exampleComplianceAlert, exampleSecurityIncident, securityIncidentsContract } from '@vigil/contracts';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { RecordingServer } from './test-support/recording-server';
 // The alerter against the real Postgres and Kafka, paging local HTTP receivers that record
 // what they get (our own test peers on 127.0.0.1).
 
-const HOOK_SECRET = 'hook-signing-key-for-tests';
+const HOOK_SECRET = registerSecretForLeakScan('hook-signing-key-for-tests', 'alerter test webhook signing key');
 const peer = new RecordingServer();
 let harness: AlerterHarness;
 
@@ -40,7 +41,7 @@ escalations:
 beforeAll(async () => {
   await peer.start();
   process.env.ALERTER_TEST_HOOK_SECRET = HOOK_SECRET;
-  process.env.ALERTER_TEST_PD_KEY = 'pd-routing-key-for-tests';
+  process.env.ALERTER_TEST_PD_KEY = registerSecretForLeakScan('pd-routing-key-for-tests', 'alerter test PagerDuty routing key');
   harness = new AlerterHarness({
     VIGIL_ALERTER_GROUP_WAIT: '300ms',
     VIGIL_ALERTER_POLL_INTERVAL: '100ms',

@@ -1,3 +1,4 @@
+import { registerSecretForLeakScan } from '@vigil/testing';
 import { complianceAlertsContract, exampleComplianceAlert } from '@vigil/contracts';
 import path from 'node:path';
 import { AlerterHarness, until } from './test-support/alerter-harness';
@@ -20,7 +21,7 @@ interface AmAlert {
 
 beforeAll(async () => {
   await peer.start();
-  process.env.ALERTER_AM_TEST_HOOK_SECRET = 'am-test-hook-secret';
+  process.env.ALERTER_AM_TEST_HOOK_SECRET = registerSecretForLeakScan('am-test-hook-secret', 'alerter alertmanager test webhook signing key');
   harness = new AlerterHarness({ VIGIL_ALERTER_GROUP_WAIT: '100ms', VIGIL_ALERTER_POLL_INTERVAL: '100ms' });
   const amPort = await freePort();
   await harness.setUp(`

@@ -1,6 +1,6 @@
 import { complianceAlertsContract, exampleComplianceAlert } from '@vigil/contracts';
 import { createEventProducer } from '@vigil/kafka';
-import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
+import { createThrowawayDatabase, infraEnv, registerSecretForLeakScan, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +43,7 @@ beforeAll(async () => {
     VIGIL_ALERTER_ROUTING_FILE: path.join(dir, 'routing.yaml'),
     VIGIL_ALERTER_GROUP_WAIT: '0s',
     VIGIL_ALERTER_POLL_INTERVAL: '50ms',
-    ALERTER_CRASH_HOOK_SECRET: 'crash-test-secret',
+    ALERTER_CRASH_HOOK_SECRET: registerSecretForLeakScan('crash-test-secret', 'alerter crash test webhook signing key'),
   };
 });
 

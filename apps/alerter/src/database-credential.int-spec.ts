@@ -2,7 +2,7 @@ import { loadConfig } from '@vigil/config';
 import { SecurityEventRecorder } from '@vigil/kafka';
 import { createLogger } from '@vigil/observability';
 import { startService, type RunningService } from '@vigil/service';
-import { infraEnv, postgresBinDir, serviceEnv, startPasswordPostgres, testPrefix, type PasswordPostgres } from '@vigil/testing';
+import { infraEnv, type PasswordPostgres, postgresBinDir, registerSecretForLeakScan, serviceEnv, startPasswordPostgres, testPrefix } from '@vigil/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,10 @@ if (!hasInitdb) console.warn('database-credential.int-spec skipped: no initdb un
 const describeWithInitdb = hasInitdb ? describe : describe.skip;
 
 const ROLE = 'alerter_app';
-const passwords = { v1: `pw-one-${randomBytes(9).toString('hex')}`, v2: `pw-two-${randomBytes(9).toString('hex')}` };
+const passwords = {
+  v1: registerSecretForLeakScan(`pw-one-${randomBytes(9).toString('hex')}`, 'alerter database password v1'),
+  v2: registerSecretForLeakScan(`pw-two-${randomBytes(9).toString('hex')}`, 'alerter database password v2'),
+};
 const dir = mkdtempSync(path.join(tmpdir(), 'alerter-dbvault-'));
 const prefix = testPrefix();
 const logs: string[] = [];
@@ -155,7 +158,7 @@ describeWithInitdb('the alerter’s database credential from the vault', () => {
     await writeSecret('db/alerter', { username: ROLE });
     expect(await failure()).toMatch(/^VIGIL_DATABASE_VAULT_PATH db\/alerter: cannot read the database credential: .*db\/alerter \(database\): missing_field: secret db\/alerter v3 has no field "password"/);
 
-    const wrong = `pw-wrong-${randomBytes(6).toString('hex')}`;
+    const wrong = registerSecretForLeakScan(`pw-wrong-${randomBytes(6).toString('hex')}`, 'alerter database password (wrong)');
     await writeSecret('db/alerter', { username: ROLE, password: wrong });
     const refused = await failure();
     expect(refused).toBe(`VIGIL_DATABASE_VAULT_PATH db/alerter: Postgres refused the credential of db/alerter v4 (user ${ROLE}): password authentication failed for user "${ROLE}"`);

@@ -1,3 +1,4 @@
+import { registerSecretForLeakScan } from '@vigil/testing';
 import { complianceAlertsContract, exampleComplianceAlert } from '@vigil/contracts';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { createServer } from 'node:net';
@@ -69,7 +70,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const port = (smtp.server.address() as AddressInfo).port;
   process.env.ALERTER_SMTP_USER = 'vigil';
-  process.env.ALERTER_SMTP_PASSWORD = SMTP_PASSWORD;
+  process.env.ALERTER_SMTP_PASSWORD = registerSecretForLeakScan(SMTP_PASSWORD, 'alerter SMTP password');
   harness = new AlerterHarness({ VIGIL_ALERTER_GROUP_WAIT: '200ms', VIGIL_ALERTER_POLL_INTERVAL: '100ms', VIGIL_ALERTER_RETRY_BASE: '100ms', VIGIL_ALERTER_MAX_ATTEMPTS: '4' });
   await harness.setUp(routing(port, await freePort()));
 });

@@ -1,5 +1,5 @@
 import type { AuditEvent } from '@vigil/contracts';
-import { testPrefix } from '@vigil/testing';
+import { registerSecretForLeakScan, testPrefix } from '@vigil/testing';
 import { verifyWebhook } from './receivers/webhook-signature';
 import { AlerterHarness, until } from './test-support/alerter-harness';
 import { http, PeerServices, type Session } from './test-support/peer-services';
@@ -13,7 +13,7 @@ import { RecordingServer } from './test-support/recording-server';
 // key at the REAL vault → resolves. The timeline holds every step with its actor, and
 // audit.events.v1 holds every action, from the alerter and from the services that did the work.
 
-const HOOK_SECRET = 'drill-hook-secret';
+const HOOK_SECRET = registerSecretForLeakScan('drill-hook-secret', 'alerter drill webhook signing key');
 const peer = new RecordingServer();
 let peers: PeerServices;
 let harness: AlerterHarness;
@@ -37,7 +37,7 @@ escalations:
 beforeAll(async () => {
   await peer.start();
   process.env.ALERTER_DRILL_HOOK_SECRET = HOOK_SECRET;
-  process.env.ALERTER_DRILL_PD_KEY = 'drill-pd-routing-key';
+  process.env.ALERTER_DRILL_PD_KEY = registerSecretForLeakScan('drill-pd-routing-key', 'alerter drill PagerDuty routing key');
   // One topic prefix for the three services: the gateway's incidents and everyone's audit events meet there.
   const prefix = testPrefix();
   peers = new PeerServices(prefix);

@@ -15,4 +15,4 @@ export { postgresBinDir, startPasswordPostgres, type PasswordPostgres } from './
 export { deleteRedisKeysByPrefix, escapeRedisGlob } from './redis-keys';
 export { CONTAINER_IMAGES, containersRequested, startTestContainers, type StartedInfra } from './test-containers';
 export { testInfra } from './test-infra';
-export { LEAK_SCAN_FILE_ENV, MIN_SECRET_BYTES, deferTopicDeletionToLeakScan, leakScanActive, registerSecretForLeakScan } from './leak-scan';
+export { LEAK_SCAN_FILE_ENV, MIN_SECRET_BYTES, deferTopicDeletionToLeakScan, leakScanActive, registerSecretForLeakScan, registerSecretsInBody, LeakScanSecrets } from './leak-scan';

@@ -45,3 +45,67 @@ export function deferTopicDeletionToLeakScan(prefix: string): boolean {
   append({ kind: 'delete-topics', prefix });
   return true;
 }
+
+/** Keys whose string values (in a request or answer body) are secrets the tests hold. */
+const SECRET_BODY_KEYS = new Set([
+  'password',
+  'newPassword',
+  'currentPassword',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'mfaToken',
+  'enrolmentToken',
+  'manualEntryKey',
+  'otpauthUri',
+  'recoveryCodes',
+  'clientSecret',
+  'client_secret',
+  // vault secret fields the tests write: webhook signing keys, PagerDuty routing keys
+  'signing_key',
+  'signingKey',
+  'routing_key',
+  'routingKey',
+  'privateKey',
+  'private_key',
+]);
+
+/**
+ * Registers the secrets in an HTTP body a test sends or gets back (passwords, tokens, TOTP
+ * seeds, recovery codes, client secrets), at any depth, named `<where> <key>`. For the
+ * shared HTTP helpers of the tests, so every login they do is covered in one place.
+ */
+export function registerSecretsInBody(body: unknown, where: string): void {
+  if (!leakScanActive() || !body || typeof body !== 'object') return;
+  const visit = (value: unknown, depth: number) => {
+    if (depth > 4 || !value || typeof value !== 'object') return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (SECRET_BODY_KEYS.has(key)) {
+        for (const item of Array.isArray(inner) ? inner : [inner]) if (typeof item === 'string') registerSecretForLeakScan(item, `${where} ${key}`);
+      } else {
+        visit(inner, depth + 1);
+      }
+    }
+  };
+  visit(body, 0);
+}
+
+/**
+ * A test's own set of the secrets it saw or made (for its local "none in my logs" check)
+ * that also registers each one for the suite-wide scan; `add(value, what)` names it.
+ */
+export class LeakScanSecrets extends Set<string> {
+  constructor(
+    private readonly where: string,
+    initial: Iterable<string> = [],
+  ) {
+    super();
+    for (const value of initial) this.add(value);
+  }
+
+  override add(value: string, what = 'secret'): this {
+    registerSecretForLeakScan(value, `${this.where ?? 'test'} ${what}`);
+    return super.add(value);
+  }
+}

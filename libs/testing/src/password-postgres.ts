@@ -1,3 +1,4 @@
+import { registerSecretForLeakScan } from './leak-scan';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,7 +50,7 @@ export async function startPasswordPostgres(): Promise<PasswordPostgres> {
   const root = mkdtempSync(path.join(tmpdir(), 'vigil-pg-scram-'));
   const dataDir = path.join(root, 'data');
   const pwFile = path.join(root, 'superuser.pw');
-  const superuserPassword = randomBytes(18).toString('base64url');
+  const superuserPassword = registerSecretForLeakScan(randomBytes(18).toString('base64url'), 'password-Postgres superuser password');
   mkdirSync(dataDir, { mode: 0o700 });
   writeFileSync(pwFile, `${superuserPassword}\n`, { mode: 0o600 });
   const asRoot = process.getuid?.() === 0;

@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { baseServiceConfig, loadConfig } from '@vigil/config';
 import { createLogger } from '@vigil/observability';
 import { startService, type RunningService } from '@vigil/service';
-import { createThrowawayDatabase, infraEnv, serviceEnv, type ThrowawayDatabase } from '@vigil/testing';
+import { createThrowawayDatabase, infraEnv, registerSecretForLeakScan, registerSecretsInBody, serviceEnv, type ThrowawayDatabase } from '@vigil/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +34,7 @@ export interface Session {
 export async function http(baseUrl: string, method: string, urlPath: string, body?: unknown, token?: string) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
+  registerSecretsInBody(body, `alerter test request ${method} ${urlPath}`);
   const res = await fetch(`${baseUrl}${urlPath}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let json: unknown;
@@ -44,6 +45,7 @@ export async function http(baseUrl: string, method: string, urlPath: string, bod
   }
   // The tests read answers by their shape in their assertions.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  registerSecretsInBody(json, `alerter test answer ${method} ${urlPath}`);
   return { status: res.status, body: json as Record<string, any> };
 }
 
@@ -76,7 +78,7 @@ export class PeerServices {
     [this.gatewayDb, this.vaultDb] = await Promise.all([createThrowawayDatabase(), createThrowawayDatabase()]);
     this.gatewayPool = new Pool({ connectionString: this.gatewayDb.url, max: 2 });
     const seedKeyFile = path.join(this.dir, 'seed.key');
-    writeFileSync(seedKeyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+    writeFileSync(seedKeyFile, registerSecretForLeakScan(randomBytes(32).toString('base64'), 'auth-gateway seed key (alerter peers)'), { mode: 0o600 });
     const gw = gatewayApp();
     const vault = vaultApp();
     const base = { ...process.env, ...serviceEnv(infraEnv(), this.prefix), VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' };
@@ -91,7 +93,7 @@ export class PeerServices {
     this.vault = await startService({
       name: 'vault',
       module: vault.AppModule,
-      config: loadConfig(vault.vaultConfig, { ...base, VIGIL_DATABASE_URL: this.vaultDb.url, VIGIL_VAULT_MASTER_KEY: randomBytes(32).toString('base64'), VIGIL_VAULT_AUTH_JWKS_URL: this.jwksUrl, ...this.vaultEnv }),
+      config: loadConfig(vault.vaultConfig, { ...base, VIGIL_DATABASE_URL: this.vaultDb.url, VIGIL_VAULT_MASTER_KEY: registerSecretForLeakScan(randomBytes(32).toString('base64'), 'vault master key (alerter peers)'), VIGIL_VAULT_AUTH_JWKS_URL: this.jwksUrl, ...this.vaultEnv }),
       logger: createLogger('vault', 'silent'),
     });
     await until('the vault to be ready', async () => ((await fetch(`${this.vault.url}/readyz`)).status === 200 ? true : undefined));
@@ -121,7 +123,7 @@ export class PeerServices {
     if (login.body.status !== 'mfa_enrolment_required') throw new Error(`login ${username}: ${login.status} ${JSON.stringify(login.body)}`);
     const enrolment = await http(this.gateway.url, 'POST', '/v1/auth/mfa/enrol', { enrolmentToken: login.body.enrolmentToken });
     const { base32Decode, totp } = gatewayApp();
-    const seed = base32Decode(enrolment.body.manualEntryKey as string);
+    const seed = registerSecretForLeakScan(base32Decode(enrolment.body.manualEntryKey as string), `TOTP seed of ${username}`);
     const confirmed = await http(this.gateway.url, 'POST', '/v1/auth/mfa/enrol/confirm', { enrolmentToken: login.body.enrolmentToken, code: totp(seed, Date.now()) });
     if (confirmed.status !== 200) throw new Error(`enrol ${username}: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
     const userId = (await this.gatewayPool.query<{ id: string }>('SELECT id FROM auth.users WHERE username = $1', [username])).rows[0]?.id as string;

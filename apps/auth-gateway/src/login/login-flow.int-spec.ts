@@ -4,7 +4,7 @@ import { auditEventsContract, securityIncidentsContract, type AuditEvent, type S
 import { createConsumerRunner, silentLogger, type ConsumerRunner } from '@vigil/kafka';
 import { createLogger } from '@vigil/observability';
 import { startService, type RunningService } from '@vigil/service';
-import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
+import { createThrowawayDatabase, infraEnv, LeakScanSecrets, registerSecretForLeakScan, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
 import type { JWK } from 'jose';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -41,8 +41,9 @@ const audits: AuditEvent[] = [];
 const incidents: SecurityIncident[] = [];
 const rawEvents: string[] = [];
 const logLines: string[] = [];
-/** Every secret the test saw or made: none may appear in a log line or an event. */
-const secrets = new Set<string>([ADMIN_PASSWORD, BOB_PASSWORD, CLIENT_SECRET]);
+/** Every secret the test saw or made: none may appear in a log line or an event (here, and in the suite-wide leak scan). */
+const secrets = new LeakScanSecrets('auth-gateway login-flow test');
+secrets.add(ADMIN_PASSWORD, 'admin password').add(BOB_PASSWORD, 'bob password').add(CLIENT_SECRET, 'svc-vault client secret');
 
 async function post(pathname: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${gateway.url}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -50,19 +51,21 @@ async function post(pathname: string, body: unknown, headers: Record<string, str
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
-function keep<T extends Record<string, unknown>>(body: T): T {
+/** Adds the secrets of an answer (from post(): its body) or of a body itself to `secrets`; returns what it was given. */
+function keep<T extends Record<string, unknown>>(answer: T): T {
+  const body = (answer?.['body'] && typeof answer['body'] === 'object' ? answer['body'] : answer) as Record<string, unknown>;
   for (const key of ['accessToken', 'refreshToken', 'mfaToken', 'enrolmentToken', 'manualEntryKey', 'otpauthUri']) {
-    if (typeof body?.[key] === 'string') secrets.add(body[key] as string);
+    if (typeof body?.[key] === 'string') secrets.add(body[key] as string, key);
   }
-  if (Array.isArray(body?.['recoveryCodes'])) for (const code of body['recoveryCodes'] as string[]) secrets.add(code);
-  return body;
+  if (Array.isArray(body?.['recoveryCodes'])) for (const code of body['recoveryCodes'] as string[]) secrets.add(code, 'recovery code');
+  return answer;
 }
 
 beforeAll(async () => {
   db = await createThrowawayDatabase();
   pool = new Pool({ connectionString: db.url, max: 2 });
   prefix = testPrefix();
-  seedKey = randomBytes(32);
+  seedKey = registerSecretForLeakScan(randomBytes(32), 'auth-gateway seed key');
   const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'gw-seed-')), 'seed.key');
   writeFileSync(keyFile, seedKey.toString('base64'), { mode: 0o600 });
   const config = loadConfig(authGatewayConfig, {
@@ -154,8 +157,9 @@ describe('auth-gateway login, MFA and tokens', () => {
     expect(enrol.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/Vigil:root-admin\?secret=[A-Z2-7]+&issuer=Vigil&algorithm=SHA1&digits=6&period=30$/);
     expect(Buffer.from(enrol.body.qrCodeSvg.replace('data:image/svg+xml;base64,', ''), 'base64').toString()).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     seed = base32Decode(enrol.body.manualEntryKey);
-    secrets.add(seed.toString('hex'));
-    secrets.add(seed.toString('base64'));
+    secrets.add(seed.toString('hex'), 'TOTP seed (hex)');
+    secrets.add(seed.toString('base64'), 'TOTP seed (base64)');
+    registerSecretForLeakScan(seed, 'auth-gateway login-flow test TOTP seed');
 
     // Stored encrypted, bound to the user: the raw seed is nowhere in the row.
     const stored = (await pool.query('select seed_ciphertext from auth.totp_enrolments')).rows[0].seed_ciphertext as string;
@@ -234,7 +238,7 @@ describe('auth-gateway login, MFA and tokens', () => {
       ttlSec: 300,
       sessionId: sidOf(session.accessToken),
     });
-    secrets.add(stale);
+    secrets.add(stale, 'stale access token');
     const bypass = await post('/v1/admin/signing-keys/rotate', {}, { authorization: `Bearer ${stale}` });
     expect(bypass.status).toBe(401);
     expect(bypass.body).toMatchObject({ error: 'step_up_required', permission: 'keys:rotate', maxAgeSec: 300 });
@@ -269,7 +273,7 @@ describe('auth-gateway login, MFA and tokens', () => {
     const verifier = createTokenVerifier({ issuer: ISSUER, audience: 'vault', keys: { jwksUrl: `${gateway.url}/.well-known/jwks.json` } });
     expect(await verifier.verify(ok.body.accessToken)).toMatchObject({ type: 'service', id: 'svc-vault', roles: ['svc-vault'] });
     const basic = Buffer.from(`svc-vault:${CLIENT_SECRET}`).toString('base64');
-    secrets.add(basic);
+    secrets.add(basic, 'client credentials basic header');
     expect((await post('/v1/auth/token', { grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` })).status).toBe(200);
     expect((await post('/v1/auth/token', { grant_type: 'client_credentials', client_id: 'svc-vault', client_secret: 'wrong-secret' })).body.error).toBe('invalid_client');
     expect((await post('/v1/auth/token', { grant_type: 'client_credentials', client_id: 'svc-nobody', client_secret: 'wrong-secret' })).body.error).toBe('invalid_client');
@@ -301,8 +305,8 @@ describe('auth-gateway login, MFA and tokens', () => {
     const bob = '00000000-0000-4000-8000-0000000000b0';
     const sreToken = await issueToken(await activeKey(), { issuer: ISSUER, audience: 'auth-gateway', subject: bob, principalType: 'user', roles: ['sre'], authTime: Math.floor(Date.now() / 1000), amr: ['pwd', 'otp'], ttlSec: 60, sessionId: await liveSession(bob) });
     const staleAdmin = await issueToken(await activeKey(), { issuer: ISSUER, audience: 'auth-gateway', subject: adminId, principalType: 'user', roles: ['admin'], authTime: Math.floor(Date.now() / 1000) - 600, amr: ['pwd', 'otp'], ttlSec: 60, sessionId: await liveSession(adminId) });
-    secrets.add(sreToken);
-    secrets.add(staleAdmin);
+    secrets.add(sreToken, 'sre access token');
+    secrets.add(staleAdmin, 'stale admin access token');
 
     expect((await call('GET', '/v1/admin/users', sreToken)).status).toBe(403);
     const listed = await call('GET', '/v1/admin/users', staleAdmin);
@@ -311,7 +315,7 @@ describe('auth-gateway login, MFA and tokens', () => {
     expect(JSON.stringify(listed.body)).not.toContain('argon2');
 
     const carolPassword = `c-pass ${randomBytes(6).toString('hex')}`;
-    secrets.add(carolPassword);
+    secrets.add(carolPassword, 'carol password');
     // Writing users is sensitive: a 10-minute-old MFA check is not enough.
     expect((await call('POST', '/v1/admin/users', staleAdmin, { username: 'carol', password: carolPassword, roles: ['auditor'] })).status).toBe(401);
     expect((await call('POST', '/v1/admin/users', steppedToken, { username: 'carol', password: 'password', roles: ['auditor'] })).body.message).toMatch(/common or breached/);
@@ -333,7 +337,7 @@ describe('auth-gateway login, MFA and tokens', () => {
     expect((await call('POST', '/v1/admin/service-accounts', steppedToken, { clientId: 'svc-alerter', roles: ['admin'] })).status).toBe(400);
     const account = await call('POST', '/v1/admin/service-accounts', steppedToken, { clientId: 'svc-alerter', roles: ['svc-alerter'] });
     expect(account).toEqual({ status: 201, body: { clientId: 'svc-alerter', clientSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), roles: ['svc-alerter'] } });
-    secrets.add(account.body.clientSecret as string);
+    secrets.add(account.body.clientSecret as string, 'service account client secret');
     expect((await post('/v1/auth/token', { grant_type: 'client_credentials', client_id: 'svc-alerter', client_secret: account.body.clientSecret })).status).toBe(200);
     expect((await call('POST', '/v1/admin/service-accounts', steppedToken, { clientId: 'svc-alerter', roles: ['svc-alerter'] })).status).toBe(409);
 

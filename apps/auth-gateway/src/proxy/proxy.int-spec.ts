@@ -4,7 +4,7 @@ import { auditEventsContract, type AuditEvent } from '@vigil/contracts';
 import { createConsumerRunner, silentLogger, type ConsumerRunner } from '@vigil/kafka';
 import { createLogger } from '@vigil/observability';
 import { readinessOnceReady, startService, type RunningService } from '@vigil/service';
-import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
+import { createThrowawayDatabase, infraEnv, LeakScanSecrets, registerSecretForLeakScan, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -45,7 +45,7 @@ const received: Received[] = [];
 const audits: AuditEvent[] = [];
 const logLines: string[] = [];
 /** Every token and password the test used: none may appear in a log line or an audit event. */
-const secrets = new Set<string>();
+const secrets = new LeakScanSecrets('auth-gateway proxy test');
 
 function startUpstream(): Promise<Server> {
   const server = createServer((req, res) => {
@@ -89,7 +89,7 @@ async function userToken(role: string): Promise<string> {
   await pool.query(`insert into auth.users (id, username, password_hash, roles, mfa_state) values ($1, $2, 'x', $3, 'enrolled')`, [userId, `u-${userId.slice(0, 8)}`, [role]]);
   await liveSession(pool, userId, sessionId);
   const token = await issueToken(await activeKey(), { issuer: ISSUER, audience: ['auth-gateway', 'vault'], subject: userId, principalType: 'user', roles: [role], authTime: Math.floor(Date.now() / 1000), amr: ['pwd', 'otp'], ttlSec: 300, sessionId });
-  secrets.add(token);
+  secrets.add(token, 'user access token');
   return token;
 }
 
@@ -101,7 +101,7 @@ async function serviceToken(role: string): Promise<string> {
 const concrete = (pattern: string) => pattern.replace(/:\w+/g, 'x1').replace(/\*\w+/g, 'a/b');
 
 async function call(method: string, pathname: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
-  if (token) secrets.add(token);
+  if (token) secrets.add(token, 'bearer token');
   const res = await fetch(`${gateway.url}${pathname}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -121,7 +121,7 @@ beforeAll(async () => {
   db = await createThrowawayDatabase();
   pool = new Pool({ connectionString: db.url, max: 2 });
   const prefix = testPrefix();
-  seedKey = randomBytes(32);
+  seedKey = registerSecretForLeakScan(randomBytes(32), 'auth-gateway seed key');
   const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'gw-proxy-')), 'seed.key');
   writeFileSync(keyFile, seedKey.toString('base64'), { mode: 0o600 });
   upstream = await startUpstream();
@@ -367,15 +367,16 @@ describe('auth-gateway proxy /api/<service>/...', () => {
       const seed = base32Decode(enrol.body.manualEntryKey);
       const confirmed = await post('/v1/auth/mfa/enrol/confirm', { enrolmentToken: login.body.enrolmentToken, code: totp(seed, Date.now()) });
       expect(confirmed.status).toBe(200);
-      secrets.add(confirmed.body.accessToken);
-      secrets.add(confirmed.body.refreshToken);
-      secrets.add(enrol.body.manualEntryKey);
+      secrets.add(confirmed.body.accessToken, `${username} access token`);
+      secrets.add(confirmed.body.refreshToken, `${username} refresh token`);
+      secrets.add(enrol.body.manualEntryKey, `${username} TOTP seed (base32)`);
+      registerSecretForLeakScan(seed, `auth-gateway proxy test ${username} TOTP seed`);
       return confirmed.body as { accessToken: string; refreshToken: string };
     };
-    secrets.add(password);
+    secrets.add(password, 'admin password');
     const admin = await signIn('proxy-admin', password);
     const bobPassword = `proxy bob ${randomBytes(6).toString('hex')}`;
-    secrets.add(bobPassword);
+    secrets.add(bobPassword, 'bob password');
     const bob = await post('/v1/admin/users', { username: 'proxy-bob', password: bobPassword, roles: ['auditor'] }, admin.accessToken);
     expect(bob.status).toBe(201);
     const bobTokens = await signIn('proxy-bob', bobPassword);

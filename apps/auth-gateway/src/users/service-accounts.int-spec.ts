@@ -2,7 +2,7 @@ import { createTokenVerifier, ServiceTokenError, ServiceTokenSource } from '@vig
 import { loadConfig } from '@vigil/config';
 import { createLogger } from '@vigil/observability';
 import { readinessOnceReady, startService, type RunningService } from '@vigil/service';
-import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
+import { createThrowawayDatabase, infraEnv, registerSecretForLeakScan, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +38,7 @@ afterAll(async () => {
 describe('service accounts', () => {
   it('creates one account per service with its role, keeps them on a rerun, rotates one on request; ServiceTokenSource gets each a token', async () => {
     const first = await ensureServiceAccounts(pool);
+    for (const account of first) if (account.clientSecret) registerSecretForLeakScan(account.clientSecret, `client secret of ${account.clientId}`);
     expect(first.map((o) => [o.clientId, o.status, o.roles])).toEqual(
       ['auth-gateway', 'vault', 'compliance-detector', 'alerter', 'audit-writer', 'reporter'].map((s) => [`svc-${s}`, 'created', [`svc-${s}`]]),
     );

@@ -3,7 +3,7 @@ import { loadConfig } from '@vigil/config';
 import { SecurityEventRecorder } from '@vigil/kafka';
 import { createLogger } from '@vigil/observability';
 import { startService, type RunningService } from '@vigil/service';
-import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
+import { createThrowawayDatabase, infraEnv, registerSecretForLeakScan, serviceEnv, testPrefix, type ThrowawayDatabase } from '@vigil/testing';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,7 +45,8 @@ export async function createVaultHarness(defaults: Record<string, string> = {}, 
   await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
   const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
   const prefix = testPrefix();
-  const masterKey = randomBytes(32).toString('base64');
+  const masterKey = registerSecretForLeakScan(randomBytes(32).toString('base64'), 'vault master key (base64)');
+  registerSecretForLeakScan(Buffer.from(masterKey, 'base64'), 'vault master key');
   const infra = infraEnv();
   const recorder = new SecurityEventRecorder({ brokers: infra.kafkaBrokers, topicPrefix: prefix, registryUrl: infra.registryUrl, clientId: 'vault-int-test' });
 
@@ -78,10 +79,11 @@ export async function createVaultHarness(defaults: Record<string, string> = {}, 
       'audit-writer': service('audit-writer'),
       alerter: service('alerter'),
     }[who];
-    return issueToken(signingKey, { issuer: TEST_ISSUER, audience: 'vault', ttlSec: 300, ...claims });
+    return registerSecretForLeakScan(await issueToken(signingKey, { issuer: TEST_ISSUER, audience: 'vault', ttlSec: 300, ...claims }), `vault test token (${who})`);
   };
 
   const call: VaultHarness['call'] = async (service, who, method, path, body, headers = {}) => {
+    registerRequestSecrets(method, path, body);
     const all: Record<string, string> = { 'content-type': 'application/json', ...headers };
     if (who) all.authorization = `Bearer ${await token(who)}`;
     const res = await fetch(`${service.url}${path}`, { method, headers: all, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -116,4 +118,25 @@ export async function createVaultHarness(defaults: Record<string, string> = {}, 
       await db.drop();
     },
   };
+}
+
+/**
+ * For the suite-wide leak scan: the secret values a test writes (every string under `data`
+ * of a secrets write) and the transit plaintexts it encrypts (base64 and the bytes), named
+ * by path. Values under 8 bytes are left out by registerSecretForLeakScan.
+ */
+function registerRequestSecrets(method: string, path: string, body: unknown): void {
+  if (!body || typeof body !== 'object') return;
+  const request = body as { data?: unknown; plaintext?: unknown; batch?: unknown };
+  if (method === 'PUT' && path.startsWith('/v1/secrets/data/') && request.data && typeof request.data === 'object') {
+    for (const [key, value] of Object.entries(request.data)) if (typeof value === 'string') registerSecretForLeakScan(value, `vault secret value ${path.split('?')[0]}#${key}`);
+  }
+  if (path.startsWith('/v1/transit/encrypt/')) {
+    const plaintexts = [request.plaintext, ...(Array.isArray(request.batch) ? request.batch.map((item: { plaintext?: unknown }) => item?.plaintext) : [])];
+    for (const plaintext of plaintexts) {
+      if (typeof plaintext !== 'string') continue;
+      registerSecretForLeakScan(plaintext, `vault transit plaintext (base64) ${path}`);
+      registerSecretForLeakScan(Buffer.from(plaintext, 'base64'), `vault transit plaintext ${path}`);
+    }
+  }
 }
