@@ -4,15 +4,20 @@
 //   1. the local infrastructure (npm run infra -- up) unless it already answers;
 //   2. typecheck + lint of every project (nx);
 //   3. unit tests (jest.unit.config.cjs);
-//   4. integration tests against the real servers (jest.integration.config.cjs);
-//   5. stops the Kafka node / registry if this run started them (also on failure or Ctrl-C).
-// --integration-only runs 1, 4 and 5.
+//   4. integration tests against the real servers (jest.integration.config.cjs), every
+//      service logger also writing to .vigil/test-results/leak-scan/logs at debug and the
+//      tests registering the secrets they make (VIGIL_TEST_LOG_DIR, VIGIL_TEST_SECRETS_FILE);
+//   5. the leak scan (scripts/scan-test-leaks.mjs): no registered secret in those logs or in
+//      any Kafka message of the run, raw or base64/base64url/hex;
+//   6. stops the Kafka node / registry if this run started them (also on failure or Ctrl-C).
+// --integration-only runs 1, 4, 5 and 6.
 // Every step runs even if an earlier one failed (except integration tests without
 // infrastructure), so one run shows all problems; the exit code is non-zero if any failed.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { kafkaDown, kafkaStatus } from './lib/kafka.mjs';
+import { KAFKA_BROKERS, kafkaDown, kafkaStatus } from './lib/kafka.mjs';
+import { leakScanPaths, prepareLeakScan } from './lib/leak-scan.mjs';
 import { redisAnswers, postgresAnswers } from './lib/local-servers.mjs';
 import { repoRoot, seconds, stateDir } from './lib/proc.mjs';
 import { registryDown, registryStatus } from './lib/registry.mjs';
@@ -27,11 +32,11 @@ let current; // the running child, to pass Ctrl-C on to
 let interrupted = false;
 let startedByUs = { kafka: false, registry: false };
 
-function run(name, command, args) {
+function run(name, command, args, extraEnv = {}) {
   return new Promise((resolve) => {
     const started = Date.now();
     console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
-    current = spawn(command, args, { cwd: repoRoot, env, stdio: 'inherit' });
+    current = spawn(command, args, { cwd: repoRoot, env: { ...env, ...extraEnv }, stdio: 'inherit' });
     current.on('error', (err) => {
       console.error(`${name}: could not run ${command}: ${err.message}`);
     });
@@ -87,9 +92,9 @@ function jestCounts(file) {
   }
 }
 
-function jest(name, config, file) {
+function jest(name, config, file, extraEnv) {
   fs.rmSync(file, { force: true });
-  return run(name, 'jest', ['-c', config, '--json', `--outputFile=${file}`]);
+  return run(name, 'jest', ['-c', config, '--json', `--outputFile=${file}`], extraEnv);
 }
 
 async function main() {
@@ -106,8 +111,13 @@ async function main() {
   if (!interrupted && !integrationOnly) await run('typecheck+lint', 'nx', ['run-many', '-t', 'typecheck', 'lint', '--outputStyle=static']);
   if (!interrupted && !integrationOnly) await jest('unit tests', 'jest.unit.config.cjs', unitFile);
   if (!interrupted) {
-    if (infraOk) await jest('integration tests', 'jest.integration.config.cjs', integrationFile);
-    else skip('integration tests', 'the infrastructure did not come up (see above)');
+    if (infraOk) {
+      await jest('integration tests', 'jest.integration.config.cjs', integrationFile, prepareLeakScan(KAFKA_BROKERS));
+      // Even after failed tests: what the passing ones logged and produced is still checked.
+      if (!interrupted) await run('leak scan', process.execPath, [path.join(repoRoot, 'scripts/scan-test-leaks.mjs'), '--baseline', leakScanPaths.baseline]);
+    } else {
+      skip('integration tests', 'the infrastructure did not come up (see above)');
+    }
   }
   await stopWhatWeStarted();
   if (interrupted) skip('the rest', 'interrupted');

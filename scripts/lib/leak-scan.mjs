@@ -1,6 +1,8 @@
 // What the leak scan (scripts/scan-test-leaks.mjs) looks for, and where `npm test` keeps
 // what it scans. The forms of a secret are latin1 strings (one char per byte), so they
 // reach grep -F byte for byte.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { stateDir } from './proc.mjs';
 
@@ -47,4 +49,22 @@ export function secretNeedles(bytes) {
   add(bytes.toString('hex'), 'hex');
   add(bytes.toString('hex').toUpperCase(), 'hex');
   return out;
+}
+
+/**
+ * A fresh leak-scan dir for a run, and the Kafka baseline: the topics that exist now and
+ * the time, so the scan reads old topics only from here on. Returns the environment the
+ * integration tests get (libs/testing leak-scan.ts, libs/observability logger.ts).
+ */
+export function prepareLeakScan(brokers = '127.0.0.1:9092') {
+  fs.rmSync(leakScanDir, { recursive: true, force: true });
+  fs.mkdirSync(leakScanPaths.logs, { recursive: true });
+  const at = Date.now();
+  try {
+    const listing = execFileSync('kcat', ['-L', '-J', '-b', brokers, '-m', '10'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    fs.writeFileSync(leakScanPaths.baseline, JSON.stringify({ at, topics: JSON.parse(listing).topics.map((t) => t.topic) }));
+  } catch {
+    // No baseline: the scan reads every topic whole (slower, same verdict).
+  }
+  return { VIGIL_TEST_LOG_DIR: leakScanPaths.logs, VIGIL_TEST_SECRETS_FILE: leakScanPaths.secrets };
 }
