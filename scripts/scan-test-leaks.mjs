@@ -122,7 +122,9 @@ async function listTopics(brokers) {
 /** Reads one topic (from `since` ms, or its beginning) and greps it; hits become topic/partition@offset (field). */
 async function scanTopic(brokers, topic, since, patternsFile, describe) {
   const format = `${MARKER.replace('\n', '\\n')}%t %p %o %K %S\\n%k%s%h`;
-  const { stdout, code, stderr } = await capture('kcat', ['-C', '-b', brokers, '-t', topic, '-o', since ? `s@${since}` : 'beginning', '-e', '-q', '-f', format]);
+  // fetch.wait.max.ms: librdkafka's default (500 ms) makes every topic cost a second at its
+  // end; the run's hundreds of topics took two minutes, with 5 ms under twenty seconds.
+  const { stdout, code, stderr } = await capture('kcat', ['-C', '-b', brokers, '-t', topic, '-o', since ? `s@${since}` : 'beginning', '-e', '-q', '-X', 'fetch.wait.max.ms=5', '-f', format]);
   if (code !== 0) throw new Error(`kcat reading ${topic} failed: ${stderr || `exit ${code}`}`);
   let messages = 0;
   const marker = Buffer.from(MARKER, 'latin1');
