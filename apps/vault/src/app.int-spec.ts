@@ -1,7 +1,7 @@
 import { loadConfig } from '@vigil/config';
 import { createLogger } from '@vigil/observability';
 import { readinessOnceReady, startService, topicPartitions } from '@vigil/service';
-import { createThrowawayDatabase, infraEnv, serviceEnv, testPrefix } from '@vigil/testing';
+import { createThrowawayDatabase, infraEnv, registerSecretForLeakScan, serviceEnv, testPrefix } from '@vigil/testing';
 import { randomBytes } from 'node:crypto';
 import { AppModule } from './app.module';
 import { vaultConfig } from './vault.config';
@@ -17,7 +17,7 @@ describe('vault service', () => {
       ...process.env,
       ...serviceEnv(infraEnv(), prefix),
       VIGIL_DATABASE_URL: db.url,
-      VIGIL_VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
+      VIGIL_VAULT_MASTER_KEY: registerSecretForLeakScan(randomBytes(32).toString('base64'), 'vault master key (app test)'),
       VIGIL_HTTP_PORT: '0',
       VIGIL_LOG_LEVEL: 'silent',
     });

@@ -1,4 +1,5 @@
 import type { RunningService } from '@vigil/service';
+import { registerSecretForLeakScan } from '@vigil/testing';
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { createVaultHarness, type VaultHarness } from './testing/vault-harness';
@@ -191,7 +192,7 @@ describe('vault tampering', () => {
 describe('vault sealed', () => {
   it.each([
     ['no master key', { VIGIL_VAULT_MASTER_KEY: undefined }, /no master key: set VIGIL_VAULT_MASTER_KEY/],
-    ['a wrong master key', { VIGIL_VAULT_MASTER_KEY: randomBytes(32).toString('base64') }, /wrong master key/],
+    ['a wrong master key', { VIGIL_VAULT_MASTER_KEY: registerSecretForLeakScan(randomBytes(32).toString('base64'), 'a wrong vault master key') }, /wrong master key/],
   ])('with %s: every operation answers 503 sealed with the reason, /readyz fails naming it', async (_what, env, reason) => {
     const sealed = await start(env);
     try {
