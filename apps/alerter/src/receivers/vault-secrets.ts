@@ -1,6 +1,6 @@
 import { ServiceTokenSource } from '@vigil/auth';
+import { readClientSecret } from '@vigil/service';
 import { createVaultClient, loadSecrets, type Secret, type VaultClient } from '@vigil/vault-client';
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Routing } from '../routing/routing';
 import { parseVaultRef } from './receiver-secrets';
@@ -47,7 +47,7 @@ export async function loadVaultSecrets(routing: Routing, options: VaultSecretsOp
   if (!options.clientSecretFile) {
     throw new Error(`receivers name vault secrets (${paths}) but VIGIL_ALERTER_CLIENT_SECRET_FILE is not set: the alerter needs its service account's secret to read them`);
   }
-  const credentials = readClientSecret(options.clientSecretFile, options.clientId);
+  const credentials = readClientSecret(options.clientSecretFile, options.clientId, 'VIGIL_ALERTER_CLIENT_SECRET_FILE');
   const tokens = new ServiceTokenSource({ tokenUrl: options.tokenUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret });
   const client: VaultClient = createVaultClient({ url: options.vaultUrl, token: () => tokens.token(), ...(options.logger ? { logger: options.logger } : {}) });
   let secrets: Record<string, Secret>;
@@ -65,20 +65,4 @@ export async function loadVaultSecrets(routing: Routing, options: VaultSecretsOp
     },
     close: () => client.close(),
   };
-}
-
-function readClientSecret(file: string, clientId: string): { clientId: string; clientSecret: string } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new Error(`cannot read VIGIL_ALERTER_CLIENT_SECRET_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
-  if (text.startsWith('{')) {
-    const parsed = JSON.parse(text) as { clientId?: string; clientSecret?: string };
-    if (!parsed.clientSecret) throw new Error(`VIGIL_ALERTER_CLIENT_SECRET_FILE ${file}: no "clientSecret"`);
-    return { clientId: parsed.clientId ?? clientId, clientSecret: parsed.clientSecret };
-  }
-  if (!text) throw new Error(`VIGIL_ALERTER_CLIENT_SECRET_FILE ${file} is empty`);
-  return { clientId, clientSecret: text };
 }

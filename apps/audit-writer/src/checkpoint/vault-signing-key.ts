@@ -1,6 +1,6 @@
 import { ServiceTokenSource } from '@vigil/auth';
+import { readClientSecret } from '@vigil/service';
 import { createVaultClient, loadSecrets, type VaultClient } from '@vigil/vault-client';
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { checkpointKeyFrom, type CheckpointKey } from './signing-key';
 
@@ -29,7 +29,7 @@ export interface VaultSigningKeyOptions {
  */
 export async function loadCheckpointKeyFromVault(options: VaultSigningKeyOptions): Promise<{ key: CheckpointKey; close: () => Promise<void> }> {
   const where = `vault ${options.vaultUrl} path ${options.path} (field ${options.field})`;
-  const credentials = readClientSecret(options.clientSecretFile, options.clientId);
+  const credentials = readClientSecret(options.clientSecretFile, options.clientId, 'VIGIL_AUDIT_CLIENT_SECRET_FILE');
   const tokens = new ServiceTokenSource({ tokenUrl: options.tokenUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret });
   const client: VaultClient = createVaultClient({ url: options.vaultUrl, token: () => tokens.token(), ...(options.logger ? { logger: options.logger } : {}) });
   try {
@@ -43,22 +43,4 @@ export async function loadCheckpointKeyFromVault(options: VaultSigningKeyOptions
     await client.close().catch(() => undefined);
     throw new Error(`cannot load the checkpoint signing key from ${where}: ${(error as Error).message}`);
   }
-}
-
-function readClientSecret(file: string, clientId: string): { clientId: string; clientSecret: string } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new Error(`VIGIL_AUDIT_CLIENT_SECRET_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  if (!text.startsWith('{')) return { clientId, clientSecret: text };
-  let parsed: { clientId?: unknown; clientSecret?: unknown };
-  try {
-    parsed = JSON.parse(text) as typeof parsed;
-  } catch {
-    throw new Error(`VIGIL_AUDIT_CLIENT_SECRET_FILE ${file}: starts with "{" but is not JSON`);
-  }
-  if (typeof parsed.clientSecret !== 'string' || !parsed.clientSecret) throw new Error(`VIGIL_AUDIT_CLIENT_SECRET_FILE ${file}: no "clientSecret"`);
-  return { clientId: typeof parsed.clientId === 'string' ? parsed.clientId : clientId, clientSecret: parsed.clientSecret };
 }
