@@ -8,6 +8,7 @@
 import { generateSigningKey, issueToken, type SigningKey } from '@vigil/auth';
 import { marketOrdersContract, type MarketOrderEvent } from '@vigil/contracts';
 import { createEventProducer } from '@vigil/kafka';
+import { freePort } from '@vigil/testing';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -17,7 +18,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { parse, stringify } from 'yaml';
 import { promQuery, startAlertmanager, startPrometheus, type MonitoringProcess } from '../support/monitoring';
-import { freePort, NODE, SERVICES, startStack, type Stack } from '../support/stack';
+import { NODE, SERVICES, startStack, type Stack } from '../support/stack';
 import { REPO_ROOT } from '../support/tools';
 import { alertRules, panelQueries, ruleFiles } from './observability-files';
 

@@ -9,6 +9,7 @@ import {
   createThrowawayDatabase,
   deferTopicDeletionToLeakScan,
   deleteRedisKeysByPrefix,
+  freePort,
   registerSecretForLeakScan,
   serviceEnv,
   testPrefix,
@@ -18,7 +19,6 @@ import {
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -69,14 +69,6 @@ export interface Stack {
   env(): NodeJS.ProcessEnv;
   /** Kills what still runs, drops the database, deletes the prefix's topics. */
   close(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export function lastLines(child: RunningChild): string {

@@ -1,8 +1,8 @@
-import { registerSecretForLeakScan } from '@vigil/testing';
+import { freePort, registerSecretForLeakScan } from '@vigil/testing';
 import { complianceAlertsContract, exampleComplianceAlert } from '@vigil/contracts';
 import path from 'node:path';
 import { AlerterHarness, until } from './test-support/alerter-harness';
-import { AlertmanagerProcess, freePort } from './test-support/alertmanager-process';
+import { AlertmanagerProcess } from './test-support/alertmanager-process';
 import { RecordingServer } from './test-support/recording-server';
 
 // Against a real Alertmanager (Debian's prometheus-alertmanager binary, started here on a

@@ -1,7 +1,6 @@
-import { registerSecretForLeakScan } from '@vigil/testing';
+import { freePort, registerSecretForLeakScan } from '@vigil/testing';
 import { complianceAlertsContract, exampleComplianceAlert } from '@vigil/contracts';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { AlerterHarness, until } from './test-support/alerter-harness';
@@ -33,14 +32,6 @@ routes:
   - { match: { type: LAYERING }, receivers: [mail-reject] }
   - { match: { type: QUOTE_STUFFING }, receivers: [mail-down] }
 `;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   smtp = new SMTPServer({

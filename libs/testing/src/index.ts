@@ -11,6 +11,7 @@ export {
   type ThrowawayDatabase,
   type ThrowawaySchema,
 } from './throwaway-database';
+export { freePort } from './free-port';
 export { postgresBinDir, startPasswordPostgres, type PasswordPostgres } from './password-postgres';
 export { deleteRedisKeysByPrefix, escapeRedisGlob } from './redis-keys';
 export { CONTAINER_IMAGES, containersRequested, startTestContainers, type StartedInfra } from './test-containers';

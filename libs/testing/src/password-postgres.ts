@@ -1,8 +1,8 @@
+import { freePort } from './free-port';
 import { registerSecretForLeakScan } from './leak-scan';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -92,12 +92,4 @@ export async function startPasswordPostgres(): Promise<PasswordPostgres> {
     const detail = (error as { stderr?: string }).stderr?.trim();
     throw new Error(`cannot start a password-authenticated Postgres: ${(error as Error).message}${detail ? ` (${detail})` : ''}`);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

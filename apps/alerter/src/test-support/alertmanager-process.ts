@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 
 const DEBIAN_TEMPLATE = '/usr/share/prometheus/alertmanager/default.tmpl';
@@ -14,14 +13,6 @@ export function alertmanagerBinary(): string {
   // Debian's build reads its notification templates from this fixed path.
   if (!process.env['VIGIL_ALERTMANAGER'] && !existsSync(DEBIAN_TEMPLATE)) throw new Error(`${DEBIAN_TEMPLATE} missing (Debian's alertmanager needs it); run scripts/install-test-tools.sh`);
   return found;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Alertmanager on 127.0.0.1:<port>, clustering off, its config and storage in `dir`; stopped with SIGTERM. */

@@ -4,7 +4,7 @@ import { baseServiceConfig, loadConfig } from '@vigil/config';
 import { auditEventsContract, exampleAuditEvent, exampleOrderEvent, marketOrdersContract, TOPICS, type MarketOrderEvent } from '@vigil/contracts';
 import { createConsumerRunner, EventProducer, type ConsumerRunner, type KafkaConnectionOptions } from '@vigil/kafka';
 import { createLogger, KafkaMetrics } from '@vigil/observability';
-import { assertInfraUp, serviceEnv, testPrefix, type InfraEnv } from '@vigil/testing';
+import { assertInfraUp, freePort, serviceEnv, testPrefix, type InfraEnv } from '@vigil/testing';
 import { connect, createServer, type Socket } from 'node:net';
 import type { Logger as PinoLogger } from 'pino';
 import { RunningService, startService } from '../run-service';
@@ -109,14 +109,6 @@ async function readyzOnce(service: RunningService, status: number, timeoutMs = 3
     if (result.status === status || Date.now() > deadline) return result;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A plain TCP relay from `port` to the real broker: the broker "comes up" on a port when it opens. */
