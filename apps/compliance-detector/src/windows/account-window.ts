@@ -1,4 +1,5 @@
 import type { MarketOrderEvent } from '@vigil/contracts';
+import { upperBound as upperBoundOf } from './sorted-numbers';
 
 /**
  * One account's order messages on one instrument, in event-time order, as running totals:
@@ -89,18 +90,6 @@ export function countOrdersFilledIn(window: AccountWindow, toMs: number, windowM
 function fillTimesOf(window: AccountWindow): number[] {
   window.fillTimes ??= Object.values(window.lastFillMs).sort((a, b) => a - b);
   return window.fillTimes;
-}
-
-/** First index with a value > ms. */
-function upperBoundOf(values: number[], ms: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] <= ms) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

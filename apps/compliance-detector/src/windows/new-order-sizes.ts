@@ -1,3 +1,5 @@
+import { lowerBound, upperBound } from './sorted-numbers';
+
 /**
  * NEW-order quantities of one instrument over a rolling window, kept twice: in time order
  * (to expire them) and sorted (so the median is a lookup, not a sort per order).
@@ -41,26 +43,4 @@ export function medianNewOrderSize(sizes: NewOrderSizes, atMs: number, windowMs:
   if (values.length === 0) return undefined;
   const mid = values.length >> 1;
   return values.length % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
-
-function upperBound(values: number[], x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function lowerBound(values: number[], x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
