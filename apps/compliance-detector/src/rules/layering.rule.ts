@@ -105,7 +105,7 @@ export const layeringRule = defineRule({
     }
     if (near.length < p.minOrders) return;
     const levels = new Set(near.map(([, o]) => o.price)).size;
-    if (near.length < p.minOrders || levels < p.minPriceLevels) return;
+    if (levels < p.minPriceLevels) return;
     const typical = typicalSize(instrument.newOrderSizes, tsMs, near.map(([, o]) => o.quantity), p);
     const each = near.every(([, o]) => o.quantity + EPSILON >= p.eachSizeMultiple * typical);
     const together = near.reduce((sum, [, o]) => sum + o.quantity, 0) + EPSILON >= p.togetherSizeMultiple * typical;
