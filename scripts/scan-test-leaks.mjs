@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { leakScanPaths, secretNeedles } from './lib/leak-scan.mjs';
+import { kafkaTopicNames, leakScanPaths, secretNeedles } from './lib/leak-scan.mjs';
 import { repoRoot, seconds } from './lib/proc.mjs';
 
 const MARKER = '\n~~vigil-leak-scan-msg~~ ';
@@ -113,12 +113,6 @@ async function scanLogs(logDir, patternsFile, describe) {
   return { files: files.length, lines, bytes, leaks };
 }
 
-async function listTopics(brokers) {
-  const { stdout, code, stderr } = await capture('kcat', ['-L', '-J', '-b', brokers, '-m', '10']);
-  if (code !== 0) throw new Error(`kcat -L against ${brokers} failed: ${stderr || `exit ${code}`}`);
-  return JSON.parse(stdout.toString('utf8')).topics.map((t) => t.topic);
-}
-
 /** Reads one topic (from `since` ms, or its beginning) and greps it; hits become topic/partition@offset (field). */
 async function scanTopic(brokers, topic, since, patternsFile, describe) {
   const format = `${MARKER.replace('\n', '\\n')}%t %p %o %K %S\\n%k%s%h`;
@@ -127,7 +121,7 @@ async function scanTopic(brokers, topic, since, patternsFile, describe) {
   const { stdout, code, stderr } = await capture('kcat', ['-C', '-b', brokers, '-t', topic, '-o', since ? `s@${since}` : 'beginning', '-e', '-q', '-X', 'fetch.wait.max.ms=5', '-f', format]);
   if (code !== 0) {
     // Deleted since the listing (another test's cleanup): nothing left to leak from.
-    if (/Unknown topic or partition/.test(stderr) && !(await listTopics(brokers)).includes(topic)) return { messages: 0, bytes: 0, leaks: [], gone: true };
+    if (/Unknown topic or partition/.test(stderr) && !kafkaTopicNames(brokers).includes(topic)) return { messages: 0, bytes: 0, leaks: [], gone: true };
     throw new Error(`kcat reading ${topic} failed: ${stderr || `exit ${code}`}`);
   }
   let messages = 0;
@@ -150,7 +144,7 @@ async function scanTopic(brokers, topic, since, patternsFile, describe) {
 async function scanKafka(options, patternsFile, describe) {
   const baseline = options.baseline && fs.existsSync(options.baseline) ? JSON.parse(fs.readFileSync(options.baseline, 'utf8')) : undefined;
   const before = new Set(baseline?.topics ?? []);
-  const topics = (await listTopics(options.brokers)).filter((t) => !t.startsWith('__') && (!options['topic-prefix'] || t.startsWith(options['topic-prefix'])));
+  const topics = kafkaTopicNames(options.brokers).filter((t) => !t.startsWith('__') && (!options['topic-prefix'] || t.startsWith(options['topic-prefix'])));
   const totals = { topics: topics.length, whole: 0, gone: 0, messages: 0, bytes: 0, leaks: [] };
   const queue = [...topics];
   await Promise.all(

@@ -51,6 +51,17 @@ export function secretNeedles(bytes) {
   return out;
 }
 
+/** The broker's topic names (kcat's metadata listing); throws naming the brokers when kcat fails. */
+export function kafkaTopicNames(brokers) {
+  let listing;
+  try {
+    listing = execFileSync('kcat', ['-L', '-J', '-b', brokers, '-m', '10'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    throw new Error(`kcat -L against ${brokers} failed: ${error.stderr?.toString().trim() || error.message}`);
+  }
+  return JSON.parse(listing).topics.map((t) => t.topic);
+}
+
 /**
  * A fresh leak-scan dir for a run, and the Kafka baseline: the topics that exist now and
  * the time, so the scan reads old topics only from here on. Returns the environment the
@@ -61,8 +72,7 @@ export function prepareLeakScan(brokers = '127.0.0.1:9092') {
   fs.mkdirSync(leakScanPaths.logs, { recursive: true });
   const at = Date.now();
   try {
-    const listing = execFileSync('kcat', ['-L', '-J', '-b', brokers, '-m', '10'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    fs.writeFileSync(leakScanPaths.baseline, JSON.stringify({ at, topics: JSON.parse(listing).topics.map((t) => t.topic) }));
+    fs.writeFileSync(leakScanPaths.baseline, JSON.stringify({ at, topics: kafkaTopicNames(brokers) }));
   } catch {
     // No baseline: the scan reads every topic whole (slower, same verdict).
   }
