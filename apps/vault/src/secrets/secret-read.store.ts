@@ -21,10 +21,15 @@ export interface ReadRow {
  * when `lease` is given and the version is readable (not deleted or destroyed), the new
  * lease on it. A read that fails afterwards (a tampered row) leaves a lease nobody received;
  * it expires unused.
+ *
+ * A named (prepared) statement: planning this CTE took half its time on every read (p50 1.07
+ * → 0.52 ms against the local Postgres, bench/vault.ts); each pool connection plans it once.
+ * Its result columns are all named, so a later migration adding a column cannot break the plan.
  */
 export async function readVersionWithLease(pool: Pool, path: string, version: number | undefined, lease: NewLease | undefined): Promise<ReadRow | undefined> {
-  const { rows } = await pool.query<ReadRow>(
-    `with s as (select path, current_version from vault.secrets where path = $1),
+  const { rows } = await pool.query<ReadRow>({
+    name: 'vault-read-version-with-lease',
+    text: `with s as (select path, current_version from vault.secrets where path = $1),
           v as (select sv.version, sv.keyring_version, sv.ciphertext, sv.created_at, sv.deleted_at, sv.destroyed_at
                   from vault.secret_versions sv join s on sv.path = s.path and sv.version = coalesce($2::int, s.current_version)),
           l as (insert into vault.leases (id, path, actor_type, actor_id, expires_at, max_expires_at)
@@ -33,7 +38,7 @@ export async function readVersionWithLease(pool: Pool, path: string, version: nu
                 returning id as lease_id, expires_at as lease_expires_at, max_expires_at as lease_max_expires_at)
      select s.current_version, coalesce($2::int, s.current_version) as wanted, v.*, l.*
        from s left join v on true left join l on true`,
-    [path, version ?? null, lease?.id ?? null, lease?.actorType ?? null, lease?.actorId ?? null, lease ? Math.min(lease.ttlMs, lease.maxTtlMs) : null, lease?.maxTtlMs ?? null],
-  );
+    values: [path, version ?? null, lease?.id ?? null, lease?.actorType ?? null, lease?.actorId ?? null, lease ? Math.min(lease.ttlMs, lease.maxTtlMs) : null, lease?.maxTtlMs ?? null],
+  });
   return rows[0];
 }

@@ -38,4 +38,19 @@ describe('withVerifiedTokenCache', () => {
     // a, b, c verified; c and b hit; a was dropped when c came in.
     expect(calls).toBe(4);
   });
+
+  it('with maxAgeMs, verifies a token again once that long has passed since its verification, even before exp', async () => {
+    let calls = 0;
+    let now = 1_000_000;
+    const fake: TokenVerifier = { verify: async (t) => (calls++, { type: 'service', id: t, roles: [], authTime: 0, amr: [], expiresAt: now / 1000 + 600 }) };
+    const cached = withVerifiedTokenCache(fake, { maxAgeMs: 60_000, now: () => now });
+    await cached.verify('t');
+    now += 59_000;
+    await cached.verify('t');
+    expect(calls).toBe(1);
+    now += 1_000;
+    expect(cached.isCached('t')).toBe(false);
+    await cached.verify('t');
+    expect(calls).toBe(2);
+  });
 });
