@@ -1,15 +1,16 @@
 import type { Contract } from '../contract';
 import { parseJsonField, pickForAvro, withoutNulls } from '../avro/avro-fields';
 import { TOPICS } from '../topics.constants';
-import { defineContract } from '../validation/define-contract';
+import { type ContractSpec, defineContract } from '../validation/define-contract';
 import { auditActorAvroSchema, auditEventAvroSchema } from './audit-event.avsc';
+import { fastParseAuditEvent } from './audit-event.fast-parse';
 import { auditEventSchema } from './audit-event.schema';
 import type { AuditEvent } from './audit-event.type';
 
-/** audit.events.v1: every security-relevant action of every service, keyed by service. */
-export const auditEventsContract: Contract<AuditEvent> = defineContract({
+export const auditEventsContractSpec: ContractSpec<AuditEvent> = {
   topic: TOPICS.auditEvents,
   schema: auditEventSchema,
+  fastParse: fastParseAuditEvent,
   keyOf: (event) => event.service,
   avroSchema: auditEventAvroSchema,
   toAvro: (event) => ({
@@ -23,7 +24,10 @@ export const auditEventsContract: Contract<AuditEvent> = defineContract({
     if ('details' in event) event['details'] = parseJsonField(event['details']);
     return event;
   },
-});
+};
+
+/** audit.events.v1: every security-relevant action of every service, keyed by service. */
+export const auditEventsContract: Contract<AuditEvent> = defineContract(auditEventsContractSpec);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
