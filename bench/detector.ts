@@ -16,7 +16,8 @@
  *
  * Run: npm run bench -- detector, or node_modules/.bin/node -r @swc-node/register bench/detector.ts
  * Env: BENCH_MESSAGES (default 50000), BENCH_MAX_SECONDS (default 120 per measurement),
- * BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_RULES_FILE (default: the shipped rules), BENCH_RESULT_FILE.
+ * BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_RULES_FILE (default: the shipped rules), BENCH_RESULT_FILE,
+ * BENCH_BATCH_MESSAGES (the runners' maxBatchMessages, raw and detector alike; default 500, the service's default).
  */
 import { complianceAlertsContract, marketOrdersContract, type ComplianceAlert, type MarketOrderEvent } from '@vigil/contracts';
 import { createConsumerRunner, createEventProducer, defaultTopicSpec, KafkaAdmin, silentLogger } from '@vigil/kafka';
@@ -35,6 +36,7 @@ const MAX_SECONDS = Number(process.env['BENCH_MAX_SECONDS'] ?? 120);
 const LATENCY_RATE = Number(process.env['BENCH_LATENCY_RATE'] ?? 10_000);
 const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
 const RULES_FILE = process.env['BENCH_RULES_FILE'];
+const BATCH_MESSAGES = Number(process.env['BENCH_BATCH_MESSAGES'] ?? 500);
 const RESULT_FILE = process.env['BENCH_RESULT_FILE'] ?? path.join(__dirname, 'results', 'detector.json');
 
 /**
@@ -91,6 +93,7 @@ async function consumeAll(name: string, options: { brokers: string[]; clientId: 
     ...options,
     groupId: `${options.topicPrefix}${name}`,
     contracts: [marketOrdersContract],
+    maxBatchMessages: BATCH_MESSAGES,
     logger: silentLogger,
     handler: async (messages) => {
       await handler(messages.map((m) => m.value));
@@ -145,6 +148,7 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
     machine: { cpus: os.cpus().length, node: process.version },
     messages: MESSAGES,
+    batchMessages: BATCH_MESSAGES,
     rules: RULES_FILE ?? 'shipped',
     raw,
     detector: { ...detect, alerts, batches, redisRoundTripsPerBatch: batches ? roundTrips / batches : 0 },

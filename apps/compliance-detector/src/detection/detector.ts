@@ -2,6 +2,7 @@ import type { ComplianceAlert, MarketOrderEvent } from '@vigil/contracts';
 import type { RuleBook } from '../config/rule-book';
 import type { DetectorMetrics } from '../detector.metrics';
 import { HeldInstruments, type HeldInstrument, type LogEntry, type Snapshot } from '../state/held-instruments';
+import { decodeLogEntry, encodeLogEntry } from '../state/log-entry.codec';
 import type { LoadedInstrument, RedisDetectorStore, SaveRequest } from '../state/redis-detector.store';
 import { timed, type TimedEvent } from '../windows/event-time';
 import { emptyInstrumentState, instrumentTag } from '../windows/instrument-state';
@@ -169,7 +170,7 @@ export class Detector {
       const bytes: { snapshot?: number; log?: number } = {};
       if (result.accepted.length > 0 || held.state.watermarkMs !== watermarkBefore) {
         const entry: LogEntry = { e: result.accepted.map((t) => t.event), ...(flush ? { f: 1 as const } : {}), ...(group.advanceToMs !== undefined ? { a: group.advanceToMs } : {}) };
-        const payload = JSON.stringify(entry);
+        const payload = encodeLogEntry(entry);
         if (held.logBytes + payload.length >= Math.max(this.minLogBytes, SNAPSHOT_LOG_RATIO * held.snapshotBytes)) {
           const snapshot: Snapshot = { state: held.state, accounts: Object.fromEntries(held.accounts) };
           write = { mode: 'snap', payload: JSON.stringify(snapshot) };
@@ -258,7 +259,7 @@ export class Detector {
       const market = this.marketOf(group.venue, group.instrument);
       const rules = this.book.rulesFor(group.venue, group.instrument);
       for (const json of got.entries) {
-        const entry = JSON.parse(json) as LogEntry;
+        const entry = decodeLogEntry(json, group.venue, group.instrument);
         evaluateInstrument({ market, state: held.state, accounts: held.accounts, incoming: entry.e.map(timed) }, rules, this.book.detection.latenessMs, {
           flush: entry.f === 1,
           ...(entry.a !== undefined ? { advanceToMs: entry.a } : {}),
