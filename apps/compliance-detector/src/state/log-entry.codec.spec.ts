@@ -51,7 +51,7 @@ describe('log entry codec', () => {
   });
 
   it('writes an event with a field it does not know (a newer contract) whole, so nothing is dropped', () => {
-    const newer = { ...marketOrdersContract.parse(exampleOrderEvent()), clientOrderId: 'C-1' } as MarketOrderEvent;
+    const newer = { ...marketOrdersContract.parse(exampleOrderEvent()), clientOrderId: 'C-1' } as unknown as MarketOrderEvent;
     const entry: LogEntry = { e: [newer, marketOrdersContract.parse(exampleOrderEvent({ eventId: 'e-2' }))] };
     expect(decodeLogEntry(encodeLogEntry(entry), newer.venue, newer.instrument)).toStrictEqual(entry);
   });
