@@ -6,9 +6,7 @@
  *   2. raw: a consumer runner whose handler does nothing reads all N (rates of 2 and 3: steady
  *      stream after the first batch, see consumeAll);
  *   3. detector: a consumer runner with the detector's handler (Redis load → all eight rules →
- *      Redis save → alerts produced → confirm) reads all N, under its own Redis key prefix: first
- *      with detection on its worker thread (DetectorThread, the service's default), then with the
- *      same Detector in the consumer's thread (VIGIL_DETECTOR_THREAD=false), each against raw;
+ *      Redis save → alerts produced → confirm) reads all N, under its own Redis key prefix;
  *   4. latency: a paced producer sends a steady BENCH_LATENCY_RATE events/s (default 10,000) for
  *      BENCH_LATENCY_SECONDS (default 20) with event time = wall time (the same order flow, plus a
  *      quote-stuffing burst of a new account twice a second); the detector (handler as in 3, and
@@ -20,8 +18,7 @@
  * Run: npm run bench -- detector, or node_modules/.bin/node -r @swc-node/register bench/detector.ts
  * Env: BENCH_MESSAGES (default 50000), BENCH_MAX_SECONDS (default 120 per measurement),
  * BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_RULES_FILE (default: the shipped rules), BENCH_RESULT_FILE,
- * BENCH_BATCH_MESSAGES (the runners' maxBatchMessages, raw and detector alike; default 500, the service's default),
- * BENCH_DETECTOR_THREAD=false (step 4 with the detector in process; default: on its thread).
+ * BENCH_BATCH_MESSAGES (the runners' maxBatchMessages, raw and detector alike; default 500, the service's default).
  */
 import { complianceAlertsContract, marketOrdersContract, type ComplianceAlert, type MarketOrderEvent } from '@vigil/contracts';
 import { createConsumerRunner, createEventProducer, defaultTopicSpec, KafkaAdmin, silentLogger } from '@vigil/kafka';
@@ -30,13 +27,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
-import { Registry } from 'prom-client';
 // A benchmark measures the app's own code in process, as bench/audit-writer.ts does (lint allows it for bench/).
 import { RuleBook } from '../apps/compliance-detector/src/config/rule-book';
-import type { DetectionEngine } from '../apps/compliance-detector/src/detection/detection-engine';
 import { Detector } from '../apps/compliance-detector/src/detection/detector';
-import { DetectorThread } from '../apps/compliance-detector/src/detection/detector-thread';
-import { DetectorMetrics } from '../apps/compliance-detector/src/detector.metrics';
 import { RedisDetectorStore } from '../apps/compliance-detector/src/state/redis-detector.store';
 
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 50_000);
@@ -45,7 +38,6 @@ const LATENCY_RATE = Number(process.env['BENCH_LATENCY_RATE'] ?? 10_000);
 const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
 const RULES_FILE = process.env['BENCH_RULES_FILE'];
 const BATCH_MESSAGES = Number(process.env['BENCH_BATCH_MESSAGES'] ?? 500);
-const LATENCY_ENGINE: EngineKind = process.env['BENCH_DETECTOR_THREAD'] === 'false' ? 'in-process' : 'thread';
 const RESULT_FILE = process.env['BENCH_RESULT_FILE'] ?? path.join(__dirname, 'results', 'detector.json');
 
 /**
@@ -134,41 +126,6 @@ async function consumeAll(name: string, options: { brokers: string[]; clientId: 
   };
 }
 
-type EngineKind = 'thread' | 'in-process';
-
-/** The detector as the service builds it (VIGIL_DETECTOR_THREAD): on its worker thread, or in this thread. Metrics on a registry of its own. */
-function engineFor(kind: EngineKind, redisUrl: string, redis: Redis, keyPrefix: string): { engine: DetectionEngine; metrics: DetectorMetrics; keyPrefix: string } {
-  const book = RuleBook.load(RULES_FILE);
-  const metrics = new DetectorMetrics(new Registry());
-  const store = { keyPrefix, fingerprintTtlMs: 3_600_000, stateTtlMs: 3_600_000 };
-  const engine = kind === 'thread' ? new DetectorThread(book, { redisUrl, store }, metrics) : new Detector(book, new RedisDetectorStore(redis, store), metrics);
-  return { engine, metrics, keyPrefix };
-}
-
-/** Step 3: the detector's handler as the consumer runs it, over all N; alerts counted, Redis round trips per batch from its metrics. */
-async function detectAll(
-  name: string,
-  connection: { brokers: string[]; clientId: string; topicPrefix: string },
-  producer: ReturnType<typeof createEventProducer>,
-  { engine, metrics }: ReturnType<typeof engineFor>,
-) {
-  let alerts = 0;
-  const measured = await consumeAll(name, connection, (batch) =>
-    engine.exclusive(async () => {
-      const detection = await engine.detect(batch);
-      if (detection.alerts.length > 0) await producer.send(complianceAlertsContract, detection.alerts);
-      await detection.confirm();
-      alerts += detection.alerts.length;
-    }),
-  );
-  await engine.close();
-  const batches = (await metrics.roundTrips.get()).values.find((v) => (v as { metricName?: string }).metricName?.endsWith('_count'))?.value ?? 0;
-  const roundTrips = (await metrics.roundTripsTotal.get()).values[0]?.value ?? 0;
-  return { ...measured, alerts, batches, redisRoundTripsPerBatch: batches ? Math.round((roundTrips / batches) * 1000) / 1000 : 0 };
-}
-
-const ratioTo = (raw: { perSecond: number }, run: { perSecond: number }) => (raw.perSecond ? Math.round((run.perSecond / raw.perSecond) * 1000) / 1000 : 0);
-
 async function main(): Promise<void> {
   const infra = infraEnv();
   const prefix = testPrefix();
@@ -187,9 +144,19 @@ async function main(): Promise<void> {
 
   const redis = new Redis(infra.redisUrl);
   const keyPrefix = `${prefix}bench:`;
-  // The service's default: detection on its own worker thread; then the same Detector in this thread (A/B in one run).
-  const threaded = await detectAll('detector', connection, producer, engineFor('thread', infra.redisUrl, redis, `${keyPrefix}t:`));
-  const inProcess = await detectAll('detector-in-process', connection, producer, engineFor('in-process', infra.redisUrl, redis, `${keyPrefix}p:`));
+  const store = new RedisDetectorStore(redis, { keyPrefix, fingerprintTtlMs: 3_600_000, stateTtlMs: 3_600_000 });
+  const detector = new Detector(RuleBook.load(RULES_FILE), store);
+  let alerts = 0;
+  let roundTrips = 0;
+  let batches = 0;
+  const detect = await consumeAll('detector', connection, async (batch) => {
+    const detection = await detector.detect(batch);
+    if (detection.alerts.length > 0) await producer.send(complianceAlertsContract, detection.alerts);
+    await detection.confirm();
+    alerts += detection.alerts.length;
+    roundTrips += store.takeRoundTrips();
+    batches += 1;
+  });
 
   const latency = await measureLatency(infra, redis);
 
@@ -201,10 +168,8 @@ async function main(): Promise<void> {
     batchMessages: BATCH_MESSAGES,
     rules: RULES_FILE ?? 'shipped',
     raw,
-    detector: threaded,
-    ratio: ratioTo(raw, threaded),
-    detectorInProcess: inProcess,
-    ratioInProcess: ratioTo(raw, inProcess),
+    detector: { ...detect, alerts, batches, redisRoundTripsPerBatch: batches ? roundTrips / batches : 0 },
+    ratio: raw.perSecond ? Math.round((detect.perSecond / raw.perSecond) * 1000) / 1000 : 0,
     target: 0.7,
     latency,
   };
@@ -230,7 +195,7 @@ async function measureLatency(infra: ReturnType<typeof infraEnv>, redis: Redis) 
   const producer = createEventProducer(connection);
   const keyPrefix = `${prefix}bench:`;
   const book = RuleBook.load(RULES_FILE);
-  const { engine: detector } = engineFor(LATENCY_ENGINE, infra.redisUrl, redis, keyPrefix);
+  const detector = new Detector(book, new RedisDetectorStore(redis, { keyPrefix, fingerprintTtlMs: 3_600_000, stateTtlMs: 3_600_000 }));
   const publish = async (detecting: Promise<{ alerts: ComplianceAlert[]; confirm(): Promise<void> }>) => {
     const detection = await detecting;
     if (detection.alerts.length > 0) await producer.send(complianceAlertsContract, detection.alerts);
@@ -317,7 +282,6 @@ async function measureLatency(infra: ReturnType<typeof infraEnv>, redis: Redis) 
   while (latencies.length < bursts && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   clearInterval(idle);
   await Promise.all([detectorRunner.stop(), reader.stop()]);
-  await detector.close();
   await producer.close();
   await admin.close();
   await deleteRedisKeysByPrefix(keyPrefix, redis);
@@ -325,7 +289,6 @@ async function measureLatency(infra: ReturnType<typeof infraEnv>, redis: Redis) 
   const sorted = [...latencies].sort((a, b) => a - b);
   const pick = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null);
   return {
-    engine: LATENCY_ENGINE,
     targetRate: LATENCY_RATE,
     producedRate: Math.round(sent / producedSeconds),
     seconds: Math.round(producedSeconds * 10) / 10,

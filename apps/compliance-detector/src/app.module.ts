@@ -9,9 +9,7 @@ import { ComplianceDetectorConsumer } from './compliance-detector.consumer';
 import type { ComplianceDetectorConfig } from './compliance-detector.config';
 import { complianceDetectorHealthChecks } from './compliance-detector.health';
 import { RuleBook } from './config/rule-book';
-import { DetectionEngine } from './detection/detection-engine';
 import { Detector } from './detection/detector';
-import { DetectorThread } from './detection/detector-thread';
 import { DetectorMetrics } from './detector.metrics';
 import { LiveRules } from './rules-api/live-rules.service';
 import { RuleChangeStore } from './rules-api/rule-change.store';
@@ -70,14 +68,20 @@ import { RedisDetectorStore } from './state/redis-detector.store';
       useFactory: (registry: MetricsRegistry, kafka: KafkaMetrics) => new DetectorMetrics(registry, kafka),
     },
     {
-      provide: DetectionEngine,
-      inject: [RuleBook, REDIS_CLIENT, SERVICE_CONFIG, DetectorMetrics, SERVICE_LOGGER],
-      useFactory: (book: RuleBook, redis: Redis, config: ComplianceDetectorConfig, metrics: DetectorMetrics, logger: Logger): DetectionEngine => {
-        const store = { keyPrefix: config.VIGIL_DETECTOR_KEY_PREFIX, fingerprintTtlMs: book.detection.fingerprintTtlMs, stateTtlMs: config.VIGIL_DETECTOR_STATE_TTL };
-        const options = { heldInstruments: config.VIGIL_DETECTOR_HELD_INSTRUMENTS };
-        if (config.VIGIL_DETECTOR_THREAD) return new DetectorThread(book, { redisUrl: config.VIGIL_REDIS_URL, store, detector: options }, metrics, logger);
-        return new Detector(book, new RedisDetectorStore(redis, store), metrics, Date.now, options);
-      },
+      provide: Detector,
+      inject: [RuleBook, REDIS_CLIENT, SERVICE_CONFIG, DetectorMetrics],
+      useFactory: (book: RuleBook, redis: Redis, config: ComplianceDetectorConfig, metrics: DetectorMetrics) =>
+        new Detector(
+          book,
+          new RedisDetectorStore(redis, {
+            keyPrefix: config.VIGIL_DETECTOR_KEY_PREFIX,
+            fingerprintTtlMs: book.detection.fingerprintTtlMs,
+            stateTtlMs: config.VIGIL_DETECTOR_STATE_TTL,
+          }),
+          metrics,
+          Date.now,
+          { heldInstruments: config.VIGIL_DETECTOR_HELD_INSTRUMENTS },
+        ),
     },
     ComplianceDetectorConsumer,
   ],

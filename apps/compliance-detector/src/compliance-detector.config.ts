@@ -20,9 +20,6 @@ export const complianceDetectorConfig = baseServiceConfig('compliance-detector',
   // wall clock, so windows that close by time passing (spoofing's cancel + 2 s, a wash-trade
   // bucket, the close) are judged without a next event. 0 turns the idle flush off.
   VIGIL_DETECTOR_IDLE_FLUSH_AFTER: env.duration().default(2_000),
-  // Detection on a worker thread of its own (with its own Redis connection), so consuming and
-  // detecting use both cores; false: in the consumer's thread.
-  VIGIL_DETECTOR_THREAD: env.boolean().default(true),
   // Most instruments whose state is held in memory between batches (Redis keeps all of them).
   VIGIL_DETECTOR_HELD_INSTRUMENTS: env.int({ min: 1, max: 1_000_000 }).default(10_000),
   // The rules API checks the gateway's tokens: its issuer, this service's audience, the gateway's JWKS.

@@ -5,7 +5,7 @@ import { KafkaMetrics } from '@vigil/observability';
 import { KAFKA_OPTIONS, SERVICE_CONFIG, SERVICE_LOGGER, ShutdownService, TopicBootstrap } from '@vigil/service';
 import type { Logger } from 'pino';
 import type { ComplianceDetectorConfig } from './compliance-detector.config';
-import { DetectionEngine, type Detection } from './detection/detection-engine';
+import { Detector, type Detection } from './detection/detector';
 
 export const COMPLIANCE_DETECTOR_CONSUMER_GROUP = 'vigil.compliance-detector';
 
@@ -33,7 +33,7 @@ export class ComplianceDetectorConsumer implements OnApplicationBootstrap {
     @Inject(SERVICE_CONFIG) config: ComplianceDetectorConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     metrics: KafkaMetrics,
-    detector: DetectionEngine,
+    detector: Detector,
     private readonly producer: EventProducer,
     private readonly topics: TopicBootstrap,
     private readonly shutdown: ShutdownService,
@@ -67,7 +67,6 @@ export class ComplianceDetectorConsumer implements OnApplicationBootstrap {
     shutdown.onShutdown('compliance-detector consumer', async () => {
       if (this.idleTimer) clearInterval(this.idleTimer);
       await this.runner.stop();
-      await detector.close();
     });
   }
 

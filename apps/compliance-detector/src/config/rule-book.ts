@@ -53,7 +53,6 @@ export class RuleBook {
   private cache = new Map<string, ConfiguredRule[]>();
   private current: RuleFile;
   private changes: Record<string, RuleChange> = {};
-  private readonly listeners: ((changes: Record<string, RuleChange>) => void)[] = [];
 
   private constructor(private readonly base: RuleFile) {
     this.current = base;
@@ -97,17 +96,6 @@ export class RuleBook {
     this.changes = changes;
     this.current = next;
     this.cache = new Map();
-    for (const listener of this.listeners) listener(changes);
-  }
-
-  /** Called with the changes each time they are applied (a detector thread holds a copy of the book). */
-  onChange(listener: (changes: Record<string, RuleChange>) => void): void {
-    this.listeners.push(listener);
-  }
-
-  /** What rebuilds this book elsewhere (a worker thread): RuleBook.from(file) then applyChanges(changes). */
-  source(): { file: RuleFile; changes: Record<string, RuleChange> } {
-    return { file: this.base, changes: this.changes };
   }
 
   /** The rule's version in the file itself (an API change must be above it to be in force). */

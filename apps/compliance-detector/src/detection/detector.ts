@@ -1,16 +1,19 @@
 import type { ComplianceAlert, MarketOrderEvent } from '@vigil/contracts';
 import type { RuleBook } from '../config/rule-book';
+import type { DetectorMetrics } from '../detector.metrics';
 import { HeldInstruments, type HeldInstrument, type LogEntry, type Snapshot } from '../state/held-instruments';
 import { decodeLogEntry, encodeLogEntry } from '../state/log-entry.codec';
 import type { LoadedInstrument, RedisDetectorStore, SaveRequest } from '../state/redis-detector.store';
 import { timed, type TimedEvent } from '../windows/event-time';
 import { emptyInstrumentState, instrumentTag } from '../windows/instrument-state';
 import { toAlert } from './alert';
-import type { Detection, DetectionEngine } from './detection-engine';
 import { evaluateInstrument } from './instrument-evaluator';
-import type { DetectorMetricsPort } from './metrics-recorder';
 
-export type { Detection } from './detection-engine';
+/** What one batch raised: produce `alerts`, then call `confirm` (before the offsets commit). */
+export interface Detection {
+  alerts: ComplianceAlert[];
+  confirm(): Promise<void>;
+}
 
 export interface DetectorOptions {
   /** Most instruments held in memory between batches (the least recently used are let go; Redis keeps them). */
@@ -40,7 +43,7 @@ export class StateConflictError extends Error {}
  * entry (its accepted events) or now and then a new snapshot, and the new alerts → hand back the
  * alerts to produce, including any an earlier attempt saved but did not confirm.
  */
-export class Detector implements DetectionEngine {
+export class Detector {
   private readonly held: HeldInstruments;
   private readonly minLogBytes: number;
   private queue: Promise<unknown> = Promise.resolve();
@@ -50,7 +53,7 @@ export class Detector implements DetectionEngine {
   constructor(
     private readonly book: RuleBook,
     private readonly store: RedisDetectorStore,
-    private readonly metrics?: DetectorMetricsPort,
+    private readonly metrics?: DetectorMetrics,
     private readonly clock: () => number = Date.now,
     options: DetectorOptions = {},
   ) {
@@ -67,11 +70,6 @@ export class Detector implements DetectionEngine {
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
     return next;
-  }
-
-  /** Nothing to let go: the Redis connection is the caller's. */
-  close(): Promise<void> {
-    return Promise.resolve();
   }
 
   detect(events: readonly MarketOrderEvent[]): Promise<Detection> {
