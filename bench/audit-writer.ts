@@ -28,6 +28,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 // The benchmark drives the audit-writer's own classes in process (as bench/alerter.ts does).
 /* eslint-disable @nx/enforce-module-boundaries */
+import { CheckpointSigning } from '../apps/audit-writer/src/checkpoint/checkpoint-signing';
 import { checkpointKeyFrom } from '../apps/audit-writer/src/checkpoint/signing-key';
 import { LogAppender, type SourceRecord } from '../apps/audit-writer/src/log/log-appender';
 import { LogReader } from '../apps/audit-writer/src/log/log-reader';
@@ -73,7 +74,7 @@ async function main() {
     await producer.close();
     console.log(`produced ${EVENTS} audit events to ${prefix}audit.events.v1 (6 partitions)`);
 
-    const appender = new LogAppender({ pool, signer: key.signer, groupId: 'bench', topicPrefix: prefix, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
+    const appender = new LogAppender({ pool, signing: new CheckpointSigning(key), groupId: 'bench', topicPrefix: prefix, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
     // The same runner settings twice: into the log, then (another group) with a handler that does
     // nothing — the consume-and-validate ceiling the log's rate is bounded by.
     const consume = async (group: string, handle: (messages: SourceRecord[]) => Promise<number>) => {

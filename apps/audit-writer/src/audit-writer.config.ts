@@ -1,5 +1,6 @@
 import { baseServiceConfig, env } from '@vigil/config';
 import type { ServiceVaultAccess } from '@vigil/service';
+import { parseVerifierKey } from '@vigil/merkle';
 import { z } from 'zod';
 import { DEFAULT_ORIGIN_PREFIX } from './log/log-id';
 
@@ -14,6 +15,23 @@ export const auditWriterConfig = baseServiceConfig('audit-writer', 8104).extend(
   VIGIL_VAULT_URL: env.url({ protocols: ['http', 'https'] }).optional(),
   VIGIL_AUDIT_SIGNING_KEY_VAULT_PATH: env.string().default('signing/audit-writer'),
   VIGIL_AUDIT_SIGNING_KEY_VAULT_FIELD: env.string().default('privateKey'),
+  // Verifier keys (name+id+base64, comma-separated) of signing keys this writer's logs were signed
+  // with before a key change that came with a restart: a log whose latest checkpoint one of them
+  // signed may be extended. Public keys, not secrets. A rotation the running writer follows from
+  // the vault needs none (it hands each log over in its next checkpoint).
+  VIGIL_AUDIT_PREVIOUS_VERIFIER_KEYS: z
+    .string()
+    .default('')
+    .transform((text) => text.split(',').map((key) => key.trim()).filter((key) => key.length > 0))
+    .superRefine((keys, ctx) =>
+      keys.forEach((key, i) => {
+        try {
+          parseVerifierKey(key);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `key ${i + 1} is not a verifier key (<name>+<key id>+<base64>): ${(error as Error).message}` });
+        }
+      }),
+    ),
   // Its service account at the gateway (client credentials), for the vault token.
   VIGIL_AUDIT_GATEWAY_TOKEN_URL: env.url({ protocols: ['http', 'https'] }).default('http://127.0.0.1:8080/v1/auth/token'),
   VIGIL_AUDIT_CLIENT_ID: env.string().default('svc-audit-writer'),

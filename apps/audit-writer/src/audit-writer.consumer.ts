@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { AuditWriterConfig } from './audit-writer.config';
 import { AuditWriterMetrics } from './audit-writer.metrics';
 import { CHECKPOINT_KEY } from './checkpoint/checkpoint.constants';
-import type { CheckpointKey } from './checkpoint/signing-key';
+import type { CheckpointSigning } from './checkpoint/checkpoint-signing';
 import { LogAppender, type CommittedCheckpoint } from './log/log-appender';
 import { integrityIncident, LogIntegrityError } from './verify/integrity-incident';
 
@@ -30,7 +30,7 @@ export class AuditWriterConsumer implements OnApplicationBootstrap {
     @Inject(SERVICE_CONFIG) config: AuditWriterConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(CHECKPOINT_KEY) key: CheckpointKey,
+    @Inject(CHECKPOINT_KEY) signing: CheckpointSigning,
     metrics: KafkaMetrics,
     private readonly producer: EventProducer,
     private readonly topics: TopicBootstrap,
@@ -39,8 +39,7 @@ export class AuditWriterConsumer implements OnApplicationBootstrap {
   ) {
     this.appender = new LogAppender({
       pool,
-      signer: key.signer,
-      verifierKey: key.verifierKey,
+      signing,
       groupId: AUDIT_WRITER_CONSUMER_GROUP,
       topicPrefix: kafka.topicPrefix ?? '',
       originPrefix: config.VIGIL_AUDIT_ORIGIN_PREFIX,

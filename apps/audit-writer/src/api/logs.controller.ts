@@ -5,7 +5,7 @@ import { PG_POOL } from '@vigil/service';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { CHECKPOINT_KEY } from '../checkpoint/checkpoint.constants';
-import type { CheckpointKey } from '../checkpoint/signing-key';
+import type { CheckpointSigning } from '../checkpoint/checkpoint-signing';
 import { LogQueryError, LogReader } from '../log/log-reader';
 import { writeBundle } from '../verify/bundle';
 
@@ -24,7 +24,7 @@ export class LogsController {
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(CHECKPOINT_KEY) private readonly key: CheckpointKey,
+    @Inject(CHECKPOINT_KEY) private readonly signing: CheckpointSigning,
   ) {
     this.reader = new LogReader(pool);
   }
@@ -32,9 +32,9 @@ export class LogsController {
   @Get()
   @READ
   @ApiOperation({ summary: 'Every log (one per source topic-partition) with its size, origin and the verifier key' })
-  @ApiOkResponse({ description: '{ verifierKey, logs: [{ logId, origin, treeSize, createdAt }] }' })
+  @ApiOkResponse({ description: '{ verifierKey, previousVerifierKeys, logs: [{ logId, origin, treeSize, createdAt }] }: verifierKey signs new checkpoints; checkpoints before a rotation carry the earlier keys' })
   async list() {
-    return { verifierKey: this.key.verifierKey, logs: await this.reader.logs() };
+    return { verifierKey: this.signing.current.verifierKey, previousVerifierKeys: this.signing.trustedKeys.slice(1), logs: await this.reader.logs() };
   }
 
   @Get(':logId/checkpoint')
@@ -93,7 +93,7 @@ export class LogsController {
     const range = await answer(async () => ({ from: integer('from', from), to: integer('to', to), log: await this.reader.log(logId) }));
     res.status(200).type('application/x-ndjson');
     res.setHeader('Content-Disposition', `attachment; filename="${range.log.logId}.audit.jsonl"`);
-    await writeBundle(this.pool, { logId, from: range.from, to: range.to, verifierKey: this.key.verifierKey }, (line) =>
+    await writeBundle(this.pool, { logId, from: range.from, to: range.to, verifierKey: this.signing.current.verifierKey }, (line) =>
       res.write(line) ? undefined : new Promise<void>((resolve) => res.once('drain', () => resolve())),
     );
     res.end();

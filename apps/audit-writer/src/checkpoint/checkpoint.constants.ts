@@ -1,2 +1,2 @@
-/** Nest token of the CheckpointKey (signer + verifier key), loaded from VIGIL_AUDIT_SIGNING_KEY_FILE. */
+/** Nest token of the CheckpointSigning (the signing key in use and the keys it replaced), from the vault or VIGIL_AUDIT_SIGNING_KEY_FILE. */
 export const CHECKPOINT_KEY = Symbol('CHECKPOINT_KEY');

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { AuditWriterConfig } from '../audit-writer.config';
 import { CHECKPOINT_KEY } from './checkpoint.constants';
 import { GlobalCheckpointer } from './global-checkpointer';
-import type { CheckpointKey } from './signing-key';
+import type { CheckpointSigning } from './checkpoint-signing';
 
 /** Every VIGIL_AUDIT_GLOBAL_CHECKPOINT_INTERVAL: a global leaf and signed head over all partition logs, published. */
 @Injectable()
@@ -20,12 +20,12 @@ export class GlobalCheckpointService implements OnApplicationBootstrap {
     @Inject(SERVICE_CONFIG) private readonly config: AuditWriterConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(PG_POOL) pool: Pool,
-    @Inject(CHECKPOINT_KEY) key: CheckpointKey,
+    @Inject(CHECKPOINT_KEY) signing: CheckpointSigning,
     private readonly producer: EventProducer,
     private readonly topics: TopicBootstrap,
     private readonly shutdown: ShutdownService,
   ) {
-    this.checkpointer = new GlobalCheckpointer({ pool, signer: key.signer, originPrefix: config.VIGIL_AUDIT_ORIGIN_PREFIX, role: config.VIGIL_AUDIT_DB_ROLE });
+    this.checkpointer = new GlobalCheckpointer({ pool, signing, originPrefix: config.VIGIL_AUDIT_ORIGIN_PREFIX, role: config.VIGIL_AUDIT_DB_ROLE });
     shutdown.onShutdown('global checkpoints', async () => {
       clearInterval(this.timer);
       await this.running;

@@ -1,4 +1,5 @@
-import { CompactRange, leafHash, signCheckpoint, type NoteSigner } from '@vigil/merkle';
+import { CompactRange, leafHash } from '@vigil/merkle';
+import type { CheckpointSigning } from './checkpoint-signing';
 import type { Pool } from 'pg';
 import { canonicalJson } from '../log/canonical-json';
 import { encodeLeaf } from '../log/leaf-encoding';
@@ -22,11 +23,11 @@ export interface GlobalHeads {
  */
 export class GlobalCheckpointer {
   constructor(
-    private readonly options: { pool: Pool; signer: NoteSigner; originPrefix: string; role: string; now?: () => Date },
+    private readonly options: { pool: Pool; signing: CheckpointSigning; originPrefix: string; role: string; now?: () => Date },
   ) {}
 
   async run(): Promise<CommittedCheckpoint | undefined> {
-    const { pool, signer, originPrefix, role } = this.options;
+    const { pool, signing, originPrefix, role } = this.options;
     const client = await pool.connect();
     // See LogAppender: a lost connection must not end the process, and its client is destroyed.
     let lost: Error | undefined;
@@ -71,7 +72,7 @@ export class GlobalCheckpointer {
       }
       await client.query('update audit.logs set tree_size = $2 where log_id = $1', [GLOBAL_LOG_ID, range.size]);
       const rootHash = range.rootHash();
-      const note = signCheckpoint({ origin: log.rows[0]!.origin, size: range.size, rootHash }, [signer]);
+      const note = signing.sign({ origin: log.rows[0]!.origin, size: range.size, rootHash });
       await client.query('insert into audit.checkpoints (log_id, tree_size, root_hash, note, created_at) values ($1, $2, $3, $4, $5)', [GLOBAL_LOG_ID, range.size, rootHash, note, now]);
       await client.query('commit');
       return { logId: GLOBAL_LOG_ID, origin: log.rows[0]!.origin, treeSize: range.size, rootHash, note, createdAt: now, appended: 1 };

@@ -78,6 +78,27 @@ it('loads the signer key from the vault with the service account', async () => {
   }
 });
 
+it('follows a rotation in the vault: the new key reaches onRotate, a value that is not a key does not', async () => {
+  await writeSecret('signing/audit-writer/rotating', { privateKey: keys.signerKey });
+  const logged: string[] = [];
+  const logger = { error: (_fields: unknown, message: string) => logged.push(message), warn: () => undefined, info: () => undefined, debug: () => undefined } as never;
+  const { key, onRotate, close } = await loadCheckpointKeyFromVault(options({ path: 'signing/audit-writer/rotating', renewIntervalMs: 200, logger }));
+  const rotated: string[] = [];
+  onRotate((next) => rotated.push(next.verifierKey));
+  try {
+    expect(key.verifierKey).toBe(keys.verifierKey);
+    await writeSecret('signing/audit-writer/rotating', { privateKey: 'PRIVATE+KEY+nonsense' });
+    await until('the malformed version noticed and refused', async () => (logged.some((m) => /not a signer key/.test(m)) ? true : undefined));
+    expect(rotated).toEqual([]);
+    const next = generateNoteKeys('vigil.audit.vault');
+    await writeSecret('signing/audit-writer/rotating', { privateKey: next.signerKey });
+    await until('the rotation followed', async () => (rotated.length > 0 ? true : undefined));
+    expect(rotated).toEqual([next.verifierKey]);
+  } finally {
+    await close();
+  }
+});
+
 it.each([
   ['a missing path', { path: 'signing/audit-writer/gone' }, /signing\/audit-writer\/gone.*not_found|signing\/audit-writer\/gone.*not found/i],
   ['another service\'s path', { path: 'signing/reporter' }, /signing\/reporter.*denied/i],

@@ -25,7 +25,7 @@ import { verifyDatabase } from '../verify/verify-database';
 import type { VerifyReport } from '../verify/verify-report';
 import { progressBar } from './progress-bar';
 
-const USAGE = `usage: vigil audit verify --key <verifier key | @file> (--database <url> | --bundle <file>) [--origin-prefix <prefix>] [--report-incidents]
+const USAGE = `usage: vigil audit verify --key <verifier key | @file> [--key ...] (--database <url> | --bundle <file>) [--origin-prefix <prefix>] [--report-incidents]
        vigil audit export --database <url> [--log <logId>] [--from <n>] [--to <n>] --out <file>
        vigil audit keygen --name <key name> --out <signer key file>`;
 
@@ -44,9 +44,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function options(args: string[], spec: Record<string, { type: 'string' | 'boolean' }>) {
+function options(args: string[], spec: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>) {
   try {
-    return parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+    return parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values as Record<string, string | undefined> & { key?: string[] };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -54,21 +54,23 @@ function options(args: string[], spec: Record<string, { type: 'string' | 'boolea
 
 async function verify(args: string[]): Promise<number> {
   const opts = options(args, {
-    key: { type: 'string' },
+    // Repeatable: the log's keys over its life (a handover line in a checkpoint teaches the verifier the next key by itself).
+    key: { type: 'string', multiple: true },
     database: { type: 'string' },
     bundle: { type: 'string' },
     'origin-prefix': { type: 'string' },
     'report-incidents': { type: 'boolean' },
   });
-  if (!opts['key']) throw new UsageError('--key is required: the log\'s verifier key (<name>+<id>+<base64>) or @<file holding it>');
+  if (!opts.key?.length) throw new UsageError('--key is required: the log\'s verifier key (<name>+<id>+<base64>) or @<file holding it>');
   if (Boolean(opts['database']) === Boolean(opts['bundle'])) throw new UsageError('give exactly one of --database <url> and --bundle <file>');
-  const keyText = opts['key'].startsWith('@') ? readFileSync(opts['key'].slice(1), 'utf8').trim() : opts['key'];
-  let key;
-  try {
-    key = parseVerifierKey(keyText);
-  } catch (error) {
-    throw new UsageError(`--key: ${(error as Error).message}`);
-  }
+  const key = opts.key.map((given, i) => {
+    const keyText = given.startsWith('@') ? readFileSync(given.slice(1), 'utf8').trim() : given;
+    try {
+      return parseVerifierKey(keyText);
+    } catch (error) {
+      throw new UsageError(`--key${opts.key!.length > 1 ? ` #${i + 1}` : ''}: ${(error as Error).message}`);
+    }
+  });
   const bar = progressBar();
   const progress = { originPrefix: opts['origin-prefix'], onStart: (total: number | undefined) => bar.start(total), onProgress: (done: number) => bar.update(done) };
   const started = Date.now();

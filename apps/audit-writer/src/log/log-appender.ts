@@ -1,6 +1,7 @@
-import { CompactRange, signCheckpoint, verifyCheckpoint, type NodeId, type NoteSigner } from '@vigil/merkle';
+import { CompactRange, verifyCheckpoint, type NodeId } from '@vigil/merkle';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { CheckpointSigning } from '../checkpoint/checkpoint-signing';
 import { ENTRY_COPY_SQL, EntryRows } from './entry-rows';
 import { logIdOf, originOf } from './log-id';
 import { LogIntegrityError } from '../verify/integrity-incident';
@@ -33,9 +34,8 @@ export interface CommittedCheckpoint {
 
 export interface LogAppenderOptions {
   pool: Pool;
-  signer: NoteSigner;
-  /** The signer's verifier key: a rebuilt log's latest checkpoint must verify with it. */
-  verifierKey?: string;
+  /** Signs each checkpoint; a rebuilt log's latest checkpoint must verify with one of its trusted keys. */
+  signing: CheckpointSigning;
   groupId: string;
   topicPrefix: string;
   originPrefix: string;
@@ -112,7 +112,7 @@ export class LogAppender {
     client: PoolClient,
     { logId, baseTopic, topic, partition, records }: { logId: string; baseTopic: string; topic: string; partition: number; records: SourceRecord[] },
   ): Promise<CommittedCheckpoint | undefined> {
-    const { groupId, originPrefix, signer } = this.options;
+    const { groupId, originPrefix, signing } = this.options;
     // One round trip in the usual case: the log row locked, with the stored offset beside it.
     const lockLog = () =>
       client.query<{ tree_size: string; origin: string; next_offset: string | null }>(
@@ -179,7 +179,7 @@ export class LogAppender {
 
     const newOffset = (fresh[fresh.length - 1]!.offset + 1n).toString();
     const rootHash = range.rootHash();
-    const note = signCheckpoint({ origin, size: range.size, rootHash }, [signer]);
+    const note = signing.sign({ origin, size: range.size, rootHash });
     // Everything else in one statement, queued behind the COPY: the node hashes, the consumed
     // offset, the log's new size and the signed checkpoint.
     const rest = client.query(
@@ -207,7 +207,6 @@ export class LogAppender {
    * must not be extended, since new checkpoints would sign the tampered state.
    */
   private async rebuild(client: PoolClient, logId: string, origin: string, treeSize: number): Promise<CompactRange> {
-    const { verifierKey } = this.options;
     let range: CompactRange;
     try {
       range = CompactRange.fromHashes(treeSize, await loadNodes(client, logId, CompactRange.nodeIds(treeSize)));
@@ -219,16 +218,18 @@ export class LogAppender {
     const { rows } = await client.query<{ root_hash: Buffer; note: string }>('select root_hash, note from audit.checkpoints where log_id = $1 and tree_size = $2', [logId, treeSize]);
     if (!rows[0]) throw new LogIntegrityError(logId, treeSize, 'the log has no checkpoint of its recorded size');
     if (!rows[0].root_hash.equals(range.rootHash())) throw new LogIntegrityError(logId, treeSize, 'the stored node hashes do not give the root its latest checkpoint signs');
-    if (verifierKey) {
-      let signed;
-      try {
-        signed = verifyCheckpoint(rows[0].note, { trusted: [verifierKey], origin }).checkpoint;
-      } catch (error) {
-        throw new LogIntegrityError(logId, treeSize, `its latest checkpoint does not verify with this writer's key: ${(error as Error).message}`);
-      }
-      if (signed.size !== treeSize || !Buffer.from(signed.rootHash).equals(rows[0].root_hash)) {
-        throw new LogIntegrityError(logId, treeSize, 'its latest checkpoint note signs another size or root than stored beside it');
-      }
+    let signed;
+    try {
+      signed = verifyCheckpoint(rows[0].note, { trusted: this.options.signing.trustedKeys, origin }).checkpoint;
+    } catch (error) {
+      throw new LogIntegrityError(
+        logId,
+        treeSize,
+        `its latest checkpoint does not verify with this writer's key (or a key it replaced, or VIGIL_AUDIT_PREVIOUS_VERIFIER_KEYS): ${(error as Error).message}`,
+      );
+    }
+    if (signed.size !== treeSize || !Buffer.from(signed.rootHash).equals(rows[0].root_hash)) {
+      throw new LogIntegrityError(logId, treeSize, 'its latest checkpoint note signs another size or root than stored beside it');
     }
     return range;
   }

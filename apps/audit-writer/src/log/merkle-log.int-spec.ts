@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { GlobalCheckpointer } from '../checkpoint/global-checkpointer';
+import { CheckpointSigning } from '../checkpoint/checkpoint-signing';
 import { checkpointKeyFrom } from '../checkpoint/signing-key';
 import { migrateAudit } from '../migrate';
 import { writeBundle } from '../verify/bundle';
@@ -39,7 +40,7 @@ describe('audit Merkle log in Postgres', () => {
     db = await createThrowawayDatabase();
     expect(await migrateAudit(db.url)).toEqual(['0001_merkle_log.sql', '0002_global_log.sql', '0003_entries_without_foreign_key.sql']);
     pool = new Pool({ connectionString: db.url, max: 4 });
-    appender = new LogAppender({ pool, signer: key.signer, groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
+    appender = new LogAppender({ pool, signing: new CheckpointSigning(key), groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
   });
   afterAll(async () => {
     await pool?.end();
@@ -48,12 +49,12 @@ describe('audit Merkle log in Postgres', () => {
 
   it('appends batches once, skipping re-delivered offsets, with a checkpoint per batch and proofs from stored nodes', async () => {
     await appender.append([...records(0, 0, 5), ...records(1, 0, 3)]);
-    const global = new GlobalCheckpointer({ pool, signer: key.signer, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
+    const global = new GlobalCheckpointer({ pool, signing: new CheckpointSigning(key), originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
     expect(await global.run()).toMatchObject({ logId: 'global', treeSize: 1 });
     expect(await global.run()).toBeUndefined(); // nothing changed
     // A re-delivery overlapping what is stored, then a fresh appender (a restart) continuing.
     await appender.append(records(0, 3, 6));
-    const restarted = new LogAppender({ pool, signer: key.signer, groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
+    const restarted = new LogAppender({ pool, signing: new CheckpointSigning(key), groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
     const checkpoints = await restarted.append([...records(0, 0, 40), ...records(1, 3, 1)]);
     expect(checkpoints.map((c) => [c.logId, c.treeSize])).toEqual([
       ['audit.events.v1-0', 40],
@@ -220,7 +221,7 @@ describe('audit Merkle log in Postgres', () => {
       const flip = `update audit.nodes set hash = overlay(hash placing decode(lpad(to_hex(get_byte(hash, 0) # 1), 2, '0'), 'hex') from 1 for 1) where log_id = '${LOG}' and level = 4 and idx = 0`;
       await pool.query(`set session_replication_role = replica; ${flip}; set session_replication_role = origin`);
       try {
-        const fresh = new LogAppender({ pool, signer: key.signer, verifierKey: key.verifierKey, groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
+        const fresh = new LogAppender({ pool, signing: new CheckpointSigning(key), groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
         await expect(fresh.append(records(0, 40, 1))).rejects.toThrow(/audit log audit\.events\.v1-0 at size 40: the stored node hashes do not give the root its latest checkpoint signs/);
         expect((await pool.query(`select count(*)::int as n from audit.entries where log_id = '${LOG}'`)).rows[0].n).toBe(40);
       } finally {
@@ -240,6 +241,72 @@ describe('audit Merkle log in Postgres', () => {
         ),
       ).toEqual([expect.stringMatching(/^log audit\.events\.v1-0, checkpoint at size 40: signature check failed/)]);
     });
+  });
+});
+
+// Rotating the checkpoint signing key on a real Postgres: followed while running (handover
+// cosigned by both keys), or with a restart (the old verifier key listed for the writer; an
+// auditor then passes both keys).
+describe('audit Merkle log across a signing-key rotation', () => {
+  let db: ThrowawayDatabase;
+  let pool: Pool;
+  const newKeys = generateNoteKeys('vigil.audit.test');
+  const newKey = checkpointKeyFrom(newKeys.signerKey);
+  const appenderWith = (signing: CheckpointSigning) => new LogAppender({ pool, signing, groupId: 'g', topicPrefix: PREFIX, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
+
+  beforeEach(async () => {
+    db = await createThrowawayDatabase();
+    await migrateAudit(db.url);
+    pool = new Pool({ connectionString: db.url, max: 4 });
+  });
+  afterEach(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('a rotation while running: later checkpoints are cosigned with a handover, and an auditor holding only the old key verifies the whole log', async () => {
+    const signing = new CheckpointSigning(key);
+    const appender = appenderWith(signing);
+    const global = new GlobalCheckpointer({ pool, signing, originPrefix: 'vigil.audit/', role: 'vigil_audit_writer' });
+    await appender.append([...records(0, 0, 10), ...records(1, 0, 5)]);
+    await global.run();
+    expect(signing.rotate(newKey)).toBe(true);
+    expect(signing.rotate(newKey)).toBe(false); // the same key again changes nothing
+    await appender.append([...records(0, 10, 10), ...records(1, 5, 5)]);
+    await global.run();
+    // A restart with only the new key: each log's latest checkpoint carries the new key's signature, so the writer goes on.
+    await appenderWith(new CheckpointSigning(newKey)).append(records(0, 20, 5));
+
+    const notes = (await pool.query<{ tree_size: string; note: string }>("select tree_size, note from audit.checkpoints where log_id = 'audit.events.v1-0' order by tree_size")).rows;
+    expect(notes.map((n) => [Number(n.tree_size), n.note.includes('vigil-key-handover'), n.note.split('\u2014').length - 1])).toEqual([
+      [10, false, 1],
+      [20, true, 2],
+      [25, false, 1],
+    ]);
+    const fromOldKey = await verifyDatabase(db.url, keys.verifierKey);
+    expect(fromOldKey.failures).toEqual([]);
+    expect(fromOldKey.logs.map((l) => [l.logId, l.size, l.checkpoints])).toEqual([
+      ['audit.events.v1-0', 25, 3],
+      ['audit.events.v1-1', 10, 2],
+      ['global', 2, 2],
+    ]);
+    // Trusting only the new key, the checkpoints from before the rotation are not vouched for.
+    expect((await verifyDatabase(db.url, newKeys.verifierKey)).failures.map((f) => f.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^log audit\.events\.v1-0, checkpoint at size 10: signature check failed \(NO_TRUSTED_SIGNATURE\)/)]),
+    );
+  });
+
+  it('a rotation with a restart: the writer extends a log signed by the old key only when that key is listed, and an auditor passes both keys', async () => {
+    await appenderWith(new CheckpointSigning(key)).append(records(0, 0, 10));
+    await expect(appenderWith(new CheckpointSigning(newKey)).append(records(0, 10, 5))).rejects.toThrow(
+      /audit log audit\.events\.v1-0 at size 10: its latest checkpoint does not verify with this writer's key .*VIGIL_AUDIT_PREVIOUS_VERIFIER_KEYS/,
+    );
+    expect(() => new CheckpointSigning(newKey, ['not-a-key'])).toThrow(/VIGIL_AUDIT_PREVIOUS_VERIFIER_KEYS\[0\]/);
+    await appenderWith(new CheckpointSigning(newKey, [keys.verifierKey])).append(records(0, 10, 5));
+    expect((await verifyDatabase(db.url, keys.verifierKey)).failures.map((f) => f.message)).toEqual([
+      expect.stringMatching(/^log audit\.events\.v1-0, checkpoint at size 15: signature check failed \(NO_TRUSTED_SIGNATURE\).*pass its new verifier key too\)$/),
+    ]);
+    expect((await verifyDatabase(db.url, [keys.verifierKey, newKeys.verifierKey])).failures).toEqual([]);
   });
 });
 

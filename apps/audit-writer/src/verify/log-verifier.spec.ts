@@ -1,5 +1,7 @@
 import { exampleOrderEvent } from '@vigil/contracts';
 import { CompactRange, generateNoteKeys, leafHash, parseSignerKey, signCheckpoint } from '@vigil/merkle';
+import { CheckpointSigning } from '../checkpoint/checkpoint-signing';
+import { checkpointKeyFrom } from '../checkpoint/signing-key';
 import { encodeLeaf } from '../log/leaf-encoding';
 import { LogVerifier, VerificationFailure, type CheckpointRecord, type EntryRecord } from './log-verifier';
 
@@ -88,5 +90,82 @@ describe('LogVerifier', () => {
     expect(failureOf(() => run(rewritten, log.checkpoints))).toMatch(
       new RegExp(`^log ${LOG}, checkpoint at size 7: signs root \\S+ but entries 0..6 hash to \\S+: an entry before 7 \\(after the previous checkpoint\\) was changed, or the log forked`),
     );
+  });
+});
+
+describe('LogVerifier across a signing-key rotation', () => {
+  const oldKeys = generateNoteKeys('vigil.audit.unit');
+  const newKeys = generateNoteKeys('vigil.audit.unit');
+
+  /** A 12-entry log with checkpoints at 3, 6, 9, 12 signed by `signerAt(size)`. */
+  function logSignedBy(signerAt: (size: number, checkpoint: { origin: string; size: number; rootHash: Buffer }) => string) {
+    const entries: EntryRecord[] = [];
+    const checkpoints: CheckpointRecord[] = [];
+    const range = CompactRange.empty();
+    for (let seq = 0; seq < 12; seq++) {
+      const entry = encodeLeaf({ log: LOG, seq, arrivedAt: '2026-12-04T10:00:00.000Z', source: { topic: 'market.orders.v1', partition: 2, offset: seq }, event: exampleOrderEvent({ eventId: `r${seq}` }) });
+      range.append(leafHash(entry));
+      entries.push({ seq, entry });
+      if ((seq + 1) % 3 === 0) checkpoints.push({ treeSize: seq + 1, note: signerAt(seq + 1, { origin: ORIGIN, size: seq + 1, rootHash: range.rootHash() }) });
+    }
+    return { entries, checkpoints };
+  }
+  const verify = (log: ReturnType<typeof logSignedBy>, trusted: string[]) => {
+    const verifier = new LogVerifier(LOG, ORIGIN, trusted);
+    for (const c of log.checkpoints) verifier.checkpoint(c);
+    for (const e of log.entries) verifier.entry(e);
+    return { ...verifier.finish(), learnedKeys: verifier.learnedKeys };
+  };
+
+  // The writer's CheckpointSigning rotated after size 6: 9 and 12 carry the handover, cosigned.
+  const signing = new CheckpointSigning(checkpointKeyFrom(oldKeys.signerKey));
+  const handedOver = logSignedBy((size, checkpoint) => {
+    if (size === 9) signing.rotate(checkpointKeyFrom(newKeys.signerKey));
+    return signing.sign(checkpoint);
+  });
+
+  it('follows a handover: trusting only the old key, the checkpoints after it verify by the new key it names', () => {
+    expect(handedOver.checkpoints[2]!.note).toContain(`vigil-key-handover ${newKeys.verifierKey}\n`);
+    expect(verify(handedOver, [oldKeys.verifierKey])).toEqual({ logId: LOG, size: 12, checkpoints: 4, learnedKeys: [newKeys.verifierKey] });
+  });
+
+  it('after a restart (the old key no longer cosigns), a log handed over before still verifies from the old key alone', () => {
+    const restarted = logSignedBy((size, checkpoint) =>
+      size <= 6 ? signCheckpoint(checkpoint, [parseSignerKey(oldKeys.signerKey)]) : size === 9 ? handedOver.checkpoints[2]!.note : signCheckpoint(checkpoint, [parseSignerKey(newKeys.signerKey)]),
+    );
+    expect(verify(restarted, [oldKeys.verifierKey])).toMatchObject({ size: 12, checkpoints: 4 });
+  });
+
+  it('stops at the first checkpoint by a key it was never handed, and says how to go on', () => {
+    const switched = logSignedBy((size, checkpoint) => signCheckpoint(checkpoint, [parseSignerKey(size <= 6 ? oldKeys.signerKey : newKeys.signerKey)]));
+    expect(failureOf(() => verify(switched, [oldKeys.verifierKey]))).toMatch(
+      new RegExp(`^log ${LOG}, checkpoint at size 9: signature check failed \\(NO_TRUSTED_SIGNATURE\\).*pass its new verifier key too\\)$`),
+    );
+    // Both keys given (--key twice): the same log passes.
+    expect(verify(switched, [oldKeys.verifierKey, newKeys.verifierKey])).toMatchObject({ size: 12, checkpoints: 4, learnedKeys: [] });
+  });
+
+  it('refuses a handover line that the named key did not cosign (a forged hand-over by the old key alone)', () => {
+    const forged = logSignedBy((size, checkpoint) =>
+      signCheckpoint(size === 9 ? { ...checkpoint, extensions: [`vigil-key-handover ${newKeys.verifierKey}`] } : checkpoint, [parseSignerKey(oldKeys.signerKey)]),
+    );
+    expect(failureOf(() => verify(forged, [oldKeys.verifierKey]))).toMatch(new RegExp(`^log ${LOG}, checkpoint at size 9: hands the log over to key vigil.audit.unit\\+[0-9a-f]{8}, but that key's signature on it does not check \\(NO_TRUSTED_SIGNATURE\\)`));
+  });
+
+  it('resumes with the keys it learned (the scheduled verifier\'s incremental rounds)', () => {
+    // Checkpoint 12 is by the new key alone: a resumed round that starts there must already trust it.
+    const restarted = logSignedBy((size, checkpoint) =>
+      size <= 6 ? signCheckpoint(checkpoint, [parseSignerKey(oldKeys.signerKey)]) : size === 9 ? handedOver.checkpoints[2]!.note : signCheckpoint(checkpoint, [parseSignerKey(newKeys.signerKey)]),
+    );
+    const first = new LogVerifier(LOG, ORIGIN, [oldKeys.verifierKey]);
+    for (const c of restarted.checkpoints) first.checkpoint(c);
+    for (const e of restarted.entries) first.entry(e);
+    const state = first.state();
+    expect(state.learnedKeys).toEqual([newKeys.verifierKey]);
+    const resumed = new LogVerifier(LOG, ORIGIN, [oldKeys.verifierKey], state);
+    resumed.checkpoint(restarted.checkpoints[3]!);
+    expect(resumed.finish()).toMatchObject({ size: 12, checkpoints: 1 });
+    const forgetful = new LogVerifier(LOG, ORIGIN, [oldKeys.verifierKey], { ...state, learnedKeys: [] });
+    expect(failureOf(() => forgetful.checkpoint(restarted.checkpoints[3]!))).toMatch(/checkpoint at size 12: signature check failed \(NO_TRUSTED_SIGNATURE\)/);
   });
 });

@@ -1,4 +1,5 @@
 import { CompactRange, leafHash, NoteError, verifyCheckpoint, type NodeId, type NoteVerifier } from '@vigil/merkle';
+import { KEY_HANDOVER_PREFIX } from '../checkpoint/checkpoint-signing';
 import { decodeLeaf, LeafDecodeError, type LeafContent } from '../log/leaf-encoding';
 import { isStoredLevel } from '../log/node-strata';
 
@@ -35,6 +36,9 @@ export interface CheckpointRecord {
   note: string;
 }
 
+/** The keys a verification starts from: one verifier key (object or `name+id+base64` string) or several. */
+export type TrustedKeys = NoteVerifier | string | readonly (NoteVerifier | string)[];
+
 export interface StoredNode {
   level: number;
   index: number;
@@ -49,6 +53,10 @@ export interface StoredNode {
  * consistent: both sign prefixes of the one verified leaf sequence (a fork shows up as a root
  * mismatch at the first checkpoint past it). Stored node hashes, when given, must be the ones
  * the leaves imply, since proofs are served from them.
+ *
+ * Key rotation: a checkpoint signed by a trusted key that carries a handover line
+ * (`vigil-key-handover <verifier key>`) must also carry a valid signature by the key it names,
+ * which is trusted from then on (`learnedKeys`); the writer adds both when its key changes.
  *
  * Feed it in order: `checkpoint()` any time before the entry that completes its size,
  * `entry()` in seq order, then `finish()`. The first problem throws a VerificationFailure.
@@ -65,12 +73,18 @@ export class LogVerifier {
   /** Nodes above the leaves the last append completed, to compare with the stored ones. */
   readonly completed: StoredNode[] = [];
 
+  private readonly trusted: (NoteVerifier | string)[];
+  /** Verifier keys learned from handover lines, in order: a resumed verification starts with them. */
+  readonly learnedKeys: string[] = [];
+
   constructor(
     readonly logId: string,
     private readonly origin: string,
-    private readonly trusted: NoteVerifier | string,
-    start: { size: number; hashes: Buffer[] } = { size: 0, hashes: [] },
+    trusted: TrustedKeys,
+    start: { size: number; hashes: Buffer[]; learnedKeys?: readonly string[] } = { size: 0, hashes: [] },
   ) {
+    this.trusted = Array.isArray(trusted) ? [...(trusted as readonly (NoteVerifier | string)[])] : [trusted as NoteVerifier | string];
+    for (const key of start.learnedKeys ?? []) this.learn(key);
     this.range = CompactRange.fromHashes(start.size, start.hashes);
   }
 
@@ -83,8 +97,8 @@ export class LogVerifier {
   }
 
   /** Where this verification stands: the verified size and its compact range, to resume from later. */
-  state(): { size: number; hashes: Buffer[] } {
-    return { size: this.range.size, hashes: this.range.hashes() };
+  state(): { size: number; hashes: Buffer[]; learnedKeys: string[] } {
+    return { size: this.range.size, hashes: this.range.hashes(), learnedKeys: [...this.learnedKeys] };
   }
 
   checkpoint(record: CheckpointRecord): void {
@@ -152,10 +166,25 @@ export class LogVerifier {
     const where = { treeSize: record.treeSize };
     let signed;
     try {
-      signed = verifyCheckpoint(record.note, { trusted: [this.trusted], origin: this.origin });
+      signed = verifyCheckpoint(record.note, { trusted: this.trusted, origin: this.origin });
     } catch (error) {
-      if (error instanceof NoteError) throw this.fail(where, `signature check failed (${error.code}): ${error.message}`);
+      if (error instanceof NoteError) {
+        const hint = error.code === 'NO_TRUSTED_SIGNATURE' ? ' (if the log\'s signing key was rotated with a restart, pass its new verifier key too)' : '';
+        throw this.fail(where, `signature check failed (${error.code}): ${error.message}${hint}`);
+      }
       throw error;
+    }
+    for (const line of signed.checkpoint.extensions) {
+      if (!line.startsWith(KEY_HANDOVER_PREFIX)) continue;
+      const next = line.slice(KEY_HANDOVER_PREFIX.length);
+      try {
+        // The key it hands over to must have signed this very note too.
+        verifyCheckpoint(record.note, { trusted: [next], origin: this.origin });
+      } catch (error) {
+        if (error instanceof NoteError) throw this.fail(where, `hands the log over to key ${next.split('+').slice(0, 2).join('+')}, but that key's signature on it does not check (${error.code}): ${error.message}`);
+        throw error;
+      }
+      this.learn(next);
     }
     const { size, rootHash } = signed.checkpoint;
     if (size !== record.treeSize) throw this.fail(where, `its note signs size ${size}, not ${record.treeSize}`);
@@ -167,6 +196,12 @@ export class LogVerifier {
     }
     this.signedRoots.set(size, recomputed.toString('base64'));
     this.checkpointsVerified++;
+  }
+
+  private learn(verifierKey: string): void {
+    if (this.learnedKeys.includes(verifierKey)) return;
+    this.learnedKeys.push(verifierKey);
+    this.trusted.push(verifierKey);
   }
 
   private fail(where: VerificationFailure['where'], problem: string): VerificationFailure {

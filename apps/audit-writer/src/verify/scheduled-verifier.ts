@@ -1,6 +1,5 @@
-import type { NoteVerifier } from '@vigil/merkle';
 import type { Pool } from 'pg';
-import type { VerificationFailure } from './log-verifier';
+import type { TrustedKeys, VerificationFailure } from './log-verifier';
 import { verifyDatabaseOn, type VerifiedLogState } from './verify-database';
 
 export interface VerificationRound {
@@ -30,7 +29,8 @@ export class ScheduledVerifier {
 
   constructor(
     private readonly pool: Pool,
-    private readonly key: NoteVerifier | string,
+    /** The keys to trust, asked each round (the writer's signing key can change while it runs). */
+    private readonly key: TrustedKeys | (() => TrustedKeys),
     private readonly originPrefix: string,
     /** Every how many rounds one starts from entry 0 again (0: only the first). */
     private readonly fullEvery = 0,
@@ -42,7 +42,7 @@ export class ScheduledVerifier {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      const report = await verifyDatabaseOn(client, this.key, { originPrefix: this.originPrefix, from: this.states });
+      const report = await verifyDatabaseOn(client, typeof this.key === 'function' ? this.key() : this.key, { originPrefix: this.originPrefix, from: this.states });
       for (const [logId, state] of report.states) this.states.set(logId, state);
       let verifiedSize = 0;
       for (const state of this.states.values()) verifiedSize += state.size;

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { AuditWriterConfig } from '../audit-writer.config';
 import { AuditWriterMetrics } from '../audit-writer.metrics';
 import { CHECKPOINT_KEY } from '../checkpoint/checkpoint.constants';
-import type { CheckpointKey } from '../checkpoint/signing-key';
+import type { CheckpointSigning } from '../checkpoint/checkpoint-signing';
 import { integrityIncident } from './integrity-incident';
 import type { VerificationFailure } from './log-verifier';
 import { ScheduledVerifier, type VerificationRound } from './scheduled-verifier';
@@ -30,13 +30,13 @@ export class VerificationService implements OnApplicationBootstrap {
     @Inject(SERVICE_CONFIG) private readonly config: AuditWriterConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(PG_POOL) pool: Pool,
-    @Inject(CHECKPOINT_KEY) key: CheckpointKey,
+    @Inject(CHECKPOINT_KEY) signing: CheckpointSigning,
     private readonly metrics: AuditWriterMetrics,
     private readonly producer: EventProducer,
     private readonly topics: TopicBootstrap,
     private readonly shutdown: ShutdownService,
   ) {
-    this.verifier = new ScheduledVerifier(pool, key.verifierKey, config.VIGIL_AUDIT_ORIGIN_PREFIX, config.VIGIL_AUDIT_FULL_VERIFY_EVERY);
+    this.verifier = new ScheduledVerifier(pool, () => signing.trustedKeys, config.VIGIL_AUDIT_ORIGIN_PREFIX, config.VIGIL_AUDIT_FULL_VERIFY_EVERY);
     shutdown.onShutdown('scheduled verification', async () => {
       clearInterval(this.timer);
       await this.running;

@@ -1,10 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { NoteVerifier } from '@vigil/merkle';
 import { GLOBAL_LOG_ID, type GlobalHeads } from '../checkpoint/global-checkpointer';
 import { originOf } from '../log/log-id';
 import { BUNDLE_FORMAT, type BundleHeader, type BundleLine } from './bundle';
-import { LogVerifier, VerificationFailure } from './log-verifier';
+import { LogVerifier, VerificationFailure, type TrustedKeys } from './log-verifier';
 import type { VerifyOptions, VerifyReport } from './verify-report';
 
 export interface BundleVerifyReport extends VerifyReport {
@@ -23,7 +22,7 @@ export interface BundleVerifyReport extends VerifyReport {
  * exactly that root. Heads of logs the bundle does not hold, or below the size a partial part
  * starts at, cannot be checked from the bundle and are left out (`crossChecked` counts the rest).
  */
-export async function verifyBundle(file: string, key: NoteVerifier | string, options: VerifyOptions = {}): Promise<BundleVerifyReport> {
+export async function verifyBundle(file: string, key: TrustedKeys, options: VerifyOptions = {}): Promise<BundleVerifyReport> {
   const report: BundleVerifyReport = { logs: [], failures: [], entries: 0, crossChecked: 0 };
   options.onStart?.(undefined);
   // Per verified partition part: where it starts and the root each of its checkpoints signs.

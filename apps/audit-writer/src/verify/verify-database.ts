@@ -1,8 +1,7 @@
-import type { NoteVerifier } from '@vigil/merkle';
 import { Client, type ClientBase } from 'pg';
 import { GLOBAL_LOG_ID, type GlobalHeads } from '../checkpoint/global-checkpointer';
 import { originOf } from '../log/log-id';
-import { LogVerifier, VerificationFailure, type StoredNode } from './log-verifier';
+import { LogVerifier, VerificationFailure, type StoredNode, type TrustedKeys } from './log-verifier';
 import type { VerifyReport, VerifyOptions } from './verify-report';
 
 const PAGE = 5000;
@@ -17,6 +16,8 @@ export interface VerifiedLogState {
   hashes: Buffer[];
   /** Root (base64) each verified checkpoint signs, by size, that a global leaf not yet verified may still list. */
   roots: Map<number, string>;
+  /** Verifier keys the log handed over to (checkpoint handover lines) up to `size`. */
+  learnedKeys?: string[];
   /** The global log only: the partition heads its newest verified leaf lists. */
   lastHeads?: GlobalHeads;
 }
@@ -41,7 +42,7 @@ export interface DatabaseVerifyReport extends VerifyReport {
  * only): entries, stored nodes and checkpoints, streamed through cursors so memory stays flat
  * on any size. Trusts only `key` (and the origin naming rule).
  */
-export async function verifyDatabase(url: string, key: NoteVerifier | string, options: DatabaseVerifyOptions = {}): Promise<DatabaseVerifyReport> {
+export async function verifyDatabase(url: string, key: TrustedKeys, options: DatabaseVerifyOptions = {}): Promise<DatabaseVerifyReport> {
   const client = new Client({ connectionString: url, application_name: 'vigil audit verify' });
   // A lost connection rejects the query in flight; without a listener it would also end the process.
   client.on('error', () => undefined);
@@ -58,7 +59,7 @@ export async function verifyDatabase(url: string, key: NoteVerifier | string, op
 }
 
 /** verifyDatabase on a connection the caller owns (the service's pool); leaves no transaction open. */
-export async function verifyDatabaseOn(client: ClientBase, key: NoteVerifier | string, options: DatabaseVerifyOptions = {}): Promise<DatabaseVerifyReport> {
+export async function verifyDatabaseOn(client: ClientBase, key: TrustedKeys, options: DatabaseVerifyOptions = {}): Promise<DatabaseVerifyReport> {
   const report: DatabaseVerifyReport = { logs: [], failures: [], entries: 0, states: new Map() };
   await client.query('begin isolation level repeatable read read only');
   try {
@@ -96,7 +97,7 @@ export async function verifyDatabaseOn(client: ClientBase, key: NoteVerifier | s
 async function verifyLog(
   client: ClientBase,
   log: { log_id: string; origin: string; tree_size: string },
-  key: NoteVerifier | string,
+  key: TrustedKeys,
   options: DatabaseVerifyOptions,
   report: VerifyReport,
   roots: Map<string, Map<number, string> | 'failed'>,
