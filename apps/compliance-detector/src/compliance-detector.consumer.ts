@@ -1,11 +1,13 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { complianceAlertsContract, marketOrdersContract, type MarketOrderEvent } from '@vigil/contracts';
-import { createConsumerRunner, EventProducer, type ConsumerRunner, type KafkaConnectionOptions } from '@vigil/kafka';
+import { createConsumerRunner, EventProducer, readBack, type ConsumerRunner, type KafkaConnectionOptions } from '@vigil/kafka';
 import { KafkaMetrics } from '@vigil/observability';
 import { KAFKA_OPTIONS, SERVICE_CONFIG, SERVICE_LOGGER, ShutdownService, TopicBootstrap } from '@vigil/service';
 import type { Logger } from 'pino';
 import type { ComplianceDetectorConfig } from './compliance-detector.config';
+import { AlertPublisher } from './detection/alert-publisher';
 import { Detector, type Detection } from './detection/detector';
+import { DetectorMetrics } from './detector.metrics';
 
 export const COMPLIANCE_DETECTOR_CONSUMER_GROUP = 'vigil.compliance-detector';
 
@@ -15,8 +17,9 @@ export const COMPLIANCE_DETECTOR_CONSUMER_GROUP = 'vigil.compliance-detector';
  * detect (Redis: load, save state + new alerts in the outbox) → produce → confirm (outbox
  * cleared) → the runner commits. A crash anywhere in between re-delivers the batch: its
  * events are then duplicates or late (state is in Redis), and the alerts still in the
- * outbox are produced again; a crash between produce and confirm can so publish an alert
- * twice, with the same fingerprint and alertId, which receivers dedupe on.
+ * outbox are handed out again; AlertPublisher reads compliance.alerts.v1 back before
+ * producing those, so one that went out before a crash between produce and confirm is not
+ * published twice.
  *
  * The idle flush (VIGIL_DETECTOR_IDLE_FLUSH_AFTER) runs on a timer between batches: it moves
  * on the event time of instruments no event reached for a while and publishes what that closes
@@ -27,6 +30,7 @@ export class ComplianceDetectorConsumer implements OnApplicationBootstrap {
   private readonly runner: ConsumerRunner<MarketOrderEvent>;
   private idleTimer: NodeJS.Timeout | undefined;
   private idleRunning = false;
+  private readonly publisher: AlertPublisher;
 
   constructor(
     @Inject(KAFKA_OPTIONS) kafka: KafkaConnectionOptions,
@@ -34,10 +38,16 @@ export class ComplianceDetectorConsumer implements OnApplicationBootstrap {
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     metrics: KafkaMetrics,
     detector: Detector,
-    private readonly producer: EventProducer,
+    producer: EventProducer,
+    detectorMetrics: DetectorMetrics,
     private readonly topics: TopicBootstrap,
     private readonly shutdown: ShutdownService,
   ) {
+    this.publisher = new AlertPublisher(
+      producer,
+      async (sinceMs) => (await readBack({ ...kafka, clientId: `${kafka.clientId}-read-back`, contract: complianceAlertsContract, sinceMs })).values,
+      (count) => detectorMetrics.resentAlreadyPublished.inc(count),
+    );
     this.runner = createConsumerRunner<MarketOrderEvent>({
       ...kafka,
       // Prefixed like its topics: detectors of different prefixes (tests, replays side by side) in one
@@ -71,9 +81,7 @@ export class ComplianceDetectorConsumer implements OnApplicationBootstrap {
   }
 
   private async publish(detecting: Promise<Detection>): Promise<void> {
-    const detection = await detecting;
-    if (detection.alerts.length > 0) await this.producer.send(complianceAlertsContract, detection.alerts);
-    await detection.confirm();
+    await this.publisher.publish(await detecting);
   }
 
   onApplicationBootstrap(): void {

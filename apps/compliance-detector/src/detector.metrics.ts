@@ -14,6 +14,7 @@ export class DetectorMetrics {
   readonly snapshots: Counter;
   readonly logEntriesReplayed: Counter;
   readonly stateConflicts: Counter;
+  readonly resentAlreadyPublished: Counter;
 
   /** `kafka`: the service's KafkaMetrics, whose dead letters of market.orders.v1 are repeated under the detector's own name. */
   constructor(registry: Registry & { metricName?(suffix: string): string }, kafka?: KafkaMetrics) {
@@ -68,6 +69,11 @@ export class DetectorMetrics {
     this.stateConflicts = new Counter({
       name: name('state_conflicts_total'),
       help: 'Instrument saves refused because another instance wrote the instrument since the load (the batch is retried)',
+      registers,
+    });
+    this.resentAlreadyPublished = new Counter({
+      name: name('resent_alerts_already_published_total'),
+      help: 'Alerts handed out again from the outbox (a crash between produce and confirm) that were found on compliance.alerts.v1 and not produced twice',
       registers,
     });
     if (kafka) {

@@ -11,7 +11,8 @@ export { prefixedTopic } from './kafka-options';
 export type { KafkaLogger } from './kafka-logger';
 export { silentLogger } from './kafka-logger';
 
-export { createEventProducer, createConsumerRunner, type ConsumerRunnerOptions } from './kafka.factory';
+export { createEventProducer, createConsumerRunner, readBack, type ConsumerRunnerOptions } from './kafka.factory';
+export type { ReadBack, ReadBackOptions } from './topic-read-back';
 export { EventProducer, SendDeadlineExceeded, type SendOptions } from './event-producer';
 export { ConsumerRunner, RetriesExhausted } from './consumer-runner';
 export { SecurityEventRecorder, type SecurityEventRecorderOptions } from './security-event-recorder';

@@ -6,6 +6,7 @@ import { checkConnectionOptions, type KafkaConnectionOptions } from './kafka-opt
 import { PlatformaticRecordReader, type ReaderSettings } from './platformatic-reader.adapter';
 import { PlatformaticRecordWriter } from './platformatic-writer.adapter';
 import { confluentSchemaRegistry } from './schema-registry';
+import { readTopicBack, type ReadBack, type ReadBackOptions } from './topic-read-back';
 
 /**
  * Wiring of the ports to @platformatic/kafka and the registry client: the only place a
@@ -28,6 +29,12 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       deadLetters: new PlatformaticRecordWriter(options),
       codec: codecFor(options),
     });
+}
+
+/** Reads a topic back from `sinceMs` to its end, decoded (see topic-read-back.ts): recovery checks. */
+export function readBack<T>(options: ReadBackOptions<T>): Promise<ReadBack<T>> {
+  checkConnectionOptions(options);
+  return readTopicBack(options, codecFor(options));
 }
 
 function codecFor(options: KafkaConnectionOptions): EventCodec {

@@ -12,6 +12,12 @@ import { evaluateInstrument } from './instrument-evaluator';
 /** What one batch raised: produce `alerts`, then call `confirm` (before the offsets commit). */
 export interface Detection {
   alerts: ComplianceAlert[];
+  /**
+   * alertIds of the alerts in `alerts` handed out again from the outbox: an earlier attempt
+   * saved them and did not confirm, so they may already be on compliance.alerts.v1 (a crash
+   * between the produce and the confirm). AlertPublisher looks before producing them again.
+   */
+  resent: ReadonlySet<string>;
   confirm(): Promise<void>;
 }
 
@@ -119,7 +125,7 @@ export class Detector {
   }
 
   private async evaluate(groups: Group[], flush: boolean, tolerateConflicts: boolean): Promise<Detection> {
-    if (groups.length === 0) return { alerts: [], confirm: async () => undefined };
+    if (groups.length === 0) return { alerts: [], resent: new Set(), confirm: async () => undefined };
     for (const tag of this.unconfirmed) this.held.delete(tag);
     this.unconfirmed.clear();
     // Taken once: the state used must be the one whose position the save expects, even if holding others lets one go meanwhile.
@@ -230,6 +236,7 @@ export class Detector {
     if (newestMs !== undefined) this.metrics?.windowLag.set(Math.max(0, (now - newestMs) / 1000));
     return {
       alerts,
+      resent: new Set(resend.map((alert) => alert.alertId)),
       confirm: async () => {
         await this.store.confirm(delivered);
         for (const tag of delivered.keys()) this.unconfirmed.delete(tag);

@@ -1,0 +1,39 @@
+import { complianceAlertsContract, type ComplianceAlert } from '@vigil/contracts';
+import type { EventProducer } from '@vigil/kafka';
+import type { Detection } from './detector';
+
+/** How far before an alert's `ts` the read-back starts: its record's timestamp is taken later on the same clock; this covers a clock step. */
+export const READ_BACK_MARGIN_MS = 60_000;
+
+/** compliance.alerts.v1 read back from a time to its end (libs/kafka readBack over the service's connection). */
+export type PublishedSince = (sinceMs: number) => Promise<ComplianceAlert[]>;
+
+/**
+ * Publishes a detection's alerts exactly once: produce, then confirm (which clears them from
+ * the outbox in Redis). A crash between the two leaves alerts in the outbox that are already
+ * on the topic; the next batch hands them out again (`resent`), and before producing those this
+ * reads compliance.alerts.v1 back from just before they were raised and leaves out the ones
+ * found there. Alerts whose produce never happened (a crash before it) are not found and go
+ * out. Only a batch that re-sends pays the read-back, which is rare.
+ */
+export class AlertPublisher {
+  constructor(
+    private readonly producer: EventProducer,
+    private readonly publishedSince: PublishedSince,
+    private readonly onSkipped?: (count: number) => void,
+  ) {}
+
+  async publish(detection: Detection): Promise<void> {
+    let alerts = detection.alerts;
+    if (detection.resent.size > 0) {
+      const resent = alerts.filter((alert) => detection.resent.has(alert.alertId));
+      const since = Math.min(...resent.map((alert) => Date.parse(alert.ts))) - READ_BACK_MARGIN_MS;
+      const onTopic = new Set((await this.publishedSince(since)).map((alert) => alert.alertId));
+      alerts = alerts.filter((alert) => !(detection.resent.has(alert.alertId) && onTopic.has(alert.alertId)));
+      const skipped = detection.alerts.length - alerts.length;
+      if (skipped > 0) this.onSkipped?.(skipped);
+    }
+    if (alerts.length > 0) await this.producer.send(complianceAlertsContract, alerts);
+    await detection.confirm();
+  }
+}
