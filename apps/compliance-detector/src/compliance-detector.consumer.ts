@@ -46,7 +46,11 @@ export class ComplianceDetectorConsumer implements OnApplicationBootstrap {
     this.publisher = new AlertPublisher(
       producer,
       async (sinceMs) => (await readBack({ ...kafka, clientId: `${kafka.clientId}-read-back`, contract: complianceAlertsContract, sinceMs })).values,
-      (count) => detectorMetrics.resentAlreadyPublished.inc(count),
+      {
+        skipped: (count) => detectorMetrics.resentAlreadyPublished.inc(count),
+        readBackFailed: (error, resent) =>
+          logger.warn({ err: error, resent }, 'could not read compliance.alerts.v1 back to check re-sent alerts; producing them (receivers dedupe on the fingerprint)'),
+      },
     );
     this.runner = createConsumerRunner<MarketOrderEvent>({
       ...kafka,

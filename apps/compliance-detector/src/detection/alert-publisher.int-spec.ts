@@ -56,7 +56,7 @@ describe('AlertPublisher across a crash', () => {
     const publisher = new AlertPublisher(
       producer,
       async (sinceMs) => (await readBack({ ...connection, contract: complianceAlertsContract, sinceMs })).values,
-      (count) => skipped.push(count),
+      { skipped: (count) => skipped.push(count) },
     );
     return { detector, publisher, producer, skipped };
   }
@@ -104,6 +104,28 @@ describe('AlertPublisher across a crash', () => {
     expect(fingerprints(crashed.onTopic)).toEqual(fingerprints(undisturbed.onTopic));
     expect(new Set(crashed.onTopic.map((a) => a.alertId)).size).toBe(crashed.onTopic.length);
     expect(crashed.skipped).toBeGreaterThan(0); // the re-sent alert was found on the topic and left out
+  });
+
+  it('produces a re-sent alert anyway when the topic cannot be read back (a possible duplicate, never a stuck consumer)', async () => {
+    const keyPrefix = `${testPrefix()}:`;
+    keyPrefixes.push(keyPrefix);
+    const sent: ComplianceAlert[][] = [];
+    const failures: unknown[] = [];
+    const producer = { send: async (_contract: unknown, alerts: ComplianceAlert[]) => void sent.push(alerts) } as unknown as EventProducer;
+    const first = new Detector(book, new RedisDetectorStore(redis, { keyPrefix, fingerprintTtlMs: 3_600_000, stateTtlMs: 3_600_000 }));
+    const events = scenario();
+    let batch: MarketOrderEvent[] = [];
+    for (let i = 0; i < events.length; i += 40) {
+      batch = events.slice(i, i + 40);
+      if ((await first.detect(batch)).alerts.length > 0) break; // saved, never confirmed
+    }
+    const restarted = new Detector(book, new RedisDetectorStore(redis, { keyPrefix, fingerprintTtlMs: 3_600_000, stateTtlMs: 3_600_000 }));
+    const unreadable = new AlertPublisher(producer, () => Promise.reject(new Error('broker unreachable')), { readBackFailed: (error) => failures.push(error) });
+    const again = await restarted.detect(batch);
+    expect(again.resent.size).toBeGreaterThan(0);
+    await unreadable.publish(again);
+    expect(failures).toHaveLength(1);
+    expect(sent.flat().map((a) => a.alertId)).toEqual(again.alerts.map((a) => a.alertId));
   });
 
   it('still publishes the alerts of a batch killed after saving them and before producing them', async () => {

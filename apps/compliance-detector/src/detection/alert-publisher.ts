@@ -15,12 +15,17 @@ export type PublishedSince = (sinceMs: number) => Promise<ComplianceAlert[]>;
  * reads compliance.alerts.v1 back from just before they were raised and leaves out the ones
  * found there. Alerts whose produce never happened (a crash before it) are not found and go
  * out. Only a batch that re-sends pays the read-back, which is rare.
+ *
+ * If the read-back fails (it is bounded in time: an alert left in the outbox long ago makes a
+ * long range), the re-sent alerts are produced anyway and `readBackFailed` is told: a possible
+ * duplicate, with the same alertId and fingerprint receivers dedupe on, rather than a consumer
+ * stuck on one batch.
  */
 export class AlertPublisher {
   constructor(
     private readonly producer: EventProducer,
     private readonly publishedSince: PublishedSince,
-    private readonly onSkipped?: (count: number) => void,
+    private readonly hooks: { skipped?(count: number): void; readBackFailed?(error: unknown, resent: number): void } = {},
   ) {}
 
   async publish(detection: Detection): Promise<void> {
@@ -28,10 +33,18 @@ export class AlertPublisher {
     if (detection.resent.size > 0) {
       const resent = alerts.filter((alert) => detection.resent.has(alert.alertId));
       const since = Math.min(...resent.map((alert) => Date.parse(alert.ts))) - READ_BACK_MARGIN_MS;
-      const onTopic = new Set((await this.publishedSince(since)).map((alert) => alert.alertId));
-      alerts = alerts.filter((alert) => !(detection.resent.has(alert.alertId) && onTopic.has(alert.alertId)));
-      const skipped = detection.alerts.length - alerts.length;
-      if (skipped > 0) this.onSkipped?.(skipped);
+      let onTopic: Set<string> | undefined;
+      try {
+        onTopic = new Set((await this.publishedSince(since)).map((alert) => alert.alertId));
+      } catch (error) {
+        this.hooks.readBackFailed?.(error, resent.length);
+      }
+      if (onTopic) {
+        const found = onTopic;
+        alerts = alerts.filter((alert) => !(detection.resent.has(alert.alertId) && found.has(alert.alertId)));
+        const skipped = detection.alerts.length - alerts.length;
+        if (skipped > 0) this.hooks.skipped?.(skipped);
+      }
     }
     if (alerts.length > 0) await this.producer.send(complianceAlertsContract, alerts);
     await detection.confirm();
