@@ -1,8 +1,8 @@
 import { CompactRange, leafHash } from '@vigil/merkle';
-import type { CheckpointSigning } from './checkpoint-signing';
 import type { Pool } from 'pg';
 import { canonicalJson } from '../log/canonical-json';
 import { encodeLeaf } from '../log/leaf-encoding';
+import type { CheckpointSigning } from './checkpoint-signing';
 import type { CommittedCheckpoint } from '../log/log-appender';
 import { originOf } from '../log/log-id';
 import { isStoredLevel } from '../log/node-strata';
