@@ -4,7 +4,7 @@ import { deleteRedisKeysByPrefix, testInfra, testPrefix, type InfraEnv } from '@
 import Redis from 'ioredis';
 import { RuleBook } from '../config/rule-book';
 import { RedisDetectorStore } from '../state/redis-detector.store';
-import { OrderStream } from '../test-support/rule-harness';
+import { washTradesAndCancelledOrders } from '../test-support/rule-harness';
 import { AlertPublisher } from './alert-publisher';
 import { Detector } from './detector';
 
@@ -35,17 +35,6 @@ describe('AlertPublisher across a crash', () => {
     await stopInfra?.();
   });
 
-  /** Wash trades in three ten-minute buckets, an order-to-trade ratio and a cancellation rate: five alerts, raised across the stream. */
-  function scenario(): MarketOrderEvent[] {
-    const s = new OrderStream();
-    for (let i = 0; i < 40; i++) {
-      s.trade(i * 40_000, `T${i}`, { accountId: 'A', beneficialOwnerId: 'OWN-1' }, { accountId: i % 5 === 0 ? 'B' : 'Z', beneficialOwnerId: i % 5 === 0 ? 'OWN-1' : 'Z' });
-    }
-    for (let i = 0; i < 250; i++) s.newOrder(60_000 + i * 100, `Q${i}`, { accountId: 'Q' });
-    for (let i = 0; i < 250; i++) s.cancel(90_000 + i * 100, `Q${i}`, { accountId: 'Q' });
-    return s.events.sort((a, b) => a.ts.localeCompare(b.ts));
-  }
-
   /** A detector (a process) on `keyPrefix`, publishing to compliance.alerts.v1 under `topicPrefix`. */
   async function processOn(keyPrefix: string, topicPrefix: string) {
     const connection = { brokers: infra.kafkaBrokers, clientId: 'publisher-int', topicPrefix };
@@ -72,7 +61,7 @@ describe('AlertPublisher across a crash', () => {
     keyPrefixes.push(keyPrefix);
     await admin.ensureTopics([defaultTopicSpec('compliance.alerts.v1', { topicPrefix })], silentLogger);
     const startedAt = Date.now();
-    const events = scenario();
+    const events = washTradesAndCancelledOrders();
     let current = await processOn(keyPrefix, topicPrefix);
     const skipped: number[] = [];
     let crashed = crashAfter === 'none';
@@ -113,7 +102,7 @@ describe('AlertPublisher across a crash', () => {
     const failures: unknown[] = [];
     const producer = { send: async (_contract: unknown, alerts: ComplianceAlert[]) => void sent.push(alerts) } as unknown as EventProducer;
     const first = new Detector(book, new RedisDetectorStore(redis, { keyPrefix, fingerprintTtlMs: 3_600_000, stateTtlMs: 3_600_000 }));
-    const events = scenario();
+    const events = washTradesAndCancelledOrders();
     let batch: MarketOrderEvent[] = [];
     for (let i = 0; i < events.length; i += 40) {
       batch = events.slice(i, i + 40);

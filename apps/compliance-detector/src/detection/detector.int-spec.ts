@@ -3,7 +3,7 @@ import { deleteRedisKeysByPrefix, testInfra, testPrefix, type InfraEnv } from '@
 import Redis from 'ioredis';
 import { RuleBook } from '../config/rule-book';
 import { RedisDetectorStore } from '../state/redis-detector.store';
-import { noisy, OrderStream } from '../test-support/rule-harness';
+import { noisy, OrderStream, washTradesAndCancelledOrders } from '../test-support/rule-harness';
 import { Detector, StateConflictError, type DetectorOptions } from './detector';
 
 // The detector against the real Redis: state survives between batches and between detector
@@ -32,18 +32,6 @@ describe('Detector on Redis', () => {
     return { detector: new Detector(book, store, undefined, clock, options), store };
   };
 
-  function scenario(): MarketOrderEvent[] {
-    const s = new OrderStream();
-    // A wash trade every 40 s for the owner OWN-1 (3 ten-minute buckets), honest trades between.
-    for (let i = 0; i < 40; i++) {
-      s.trade(i * 40_000, `T${i}`, { accountId: 'A', beneficialOwnerId: 'OWN-1' }, { accountId: i % 5 === 0 ? 'B' : 'Z', beneficialOwnerId: i % 5 === 0 ? 'OWN-1' : 'Z' });
-    }
-    // Account Q sends 250 NEW orders, all cancelled, none filled: OTR and cancellation rate.
-    for (let i = 0; i < 250; i++) s.newOrder(60_000 + i * 100, `Q${i}`, { accountId: 'Q' });
-    for (let i = 0; i < 250; i++) s.cancel(90_000 + i * 100, `Q${i}`, { accountId: 'Q' });
-    return s.events.sort((a, b) => a.ts.localeCompare(b.ts));
-  }
-
   async function run(keyPrefix: string, events: MarketOrderEvent[], batchSize: number): Promise<ComplianceAlert[]> {
     prefixes.push(keyPrefix);
     const { detector } = newDetector(keyPrefix);
@@ -62,7 +50,7 @@ describe('Detector on Redis', () => {
   const summary = (alerts: ComplianceAlert[]) => alerts.map((a) => `${a.type} ${a.accountId} ${a.windowStart} ${a.fingerprint}`).sort();
 
   it('finds the wash trades, the OTR and the cancellation rate once each, and the same with 10 % duplicates and reordering', async () => {
-    const events = scenario();
+    const events = washTradesAndCancelledOrders();
     const clean = await run(`${testPrefix()}:`, events, 40);
     expect(clean.map((a) => a.type).sort()).toEqual(['CANCELLATION_RATE', 'ORDER_TO_TRADE_RATIO', 'WASH_TRADE', 'WASH_TRADE', 'WASH_TRADE']);
     expect(new Set(clean.map((a) => a.fingerprint)).size).toBe(clean.length);
@@ -71,7 +59,7 @@ describe('Detector on Redis', () => {
   });
 
   it('keeps its windows across detector instances (a restart or a partition moving)', async () => {
-    const events = scenario();
+    const events = washTradesAndCancelledOrders();
     const keyPrefix = `${testPrefix()}:`;
     prefixes.push(keyPrefix);
     const half = Math.floor(events.length / 2);
@@ -184,7 +172,7 @@ describe('Detector on Redis', () => {
 
   it('gives the same alerts when it holds fewer instruments than a batch touches (the others are rebuilt from Redis each batch)', async () => {
     const instruments = ['GB00B03MLX29', 'GB00B1XZS820', 'GB0009895292'];
-    const events = scenario().flatMap((e) => instruments.map((instrument) => ({ ...e, instrument, eventId: `${instrument}-${e.eventId}` })));
+    const events = washTradesAndCancelledOrders().flatMap((e) => instruments.map((instrument) => ({ ...e, instrument, eventId: `${instrument}-${e.eventId}` })));
     const feed = async (options: DetectorOptions) => {
       const keyPrefix = `${testPrefix()}:`;
       prefixes.push(keyPrefix);

@@ -123,3 +123,19 @@ export function noisy<T extends { ts: string }>(events: T[]): T[] {
   for (let i = 0; i < out.length; i += 10) out.splice(i, 0, out[i]);
   return out;
 }
+
+/**
+ * A stream with five alerts raised across it (on XLON GB00B03MLX29): a wash trade every 40 s
+ * for the owner OWN-1 (three ten-minute buckets) with honest trades between, and account Q
+ * sending 250 NEW orders, all cancelled, none filled (an order-to-trade ratio and a
+ * cancellation rate). In event-time order.
+ */
+export function washTradesAndCancelledOrders(): MarketOrderEvent[] {
+  const s = new OrderStream();
+  for (let i = 0; i < 40; i++) {
+    s.trade(i * 40_000, `T${i}`, { accountId: 'A', beneficialOwnerId: 'OWN-1' }, { accountId: i % 5 === 0 ? 'B' : 'Z', beneficialOwnerId: i % 5 === 0 ? 'OWN-1' : 'Z' });
+  }
+  for (let i = 0; i < 250; i++) s.newOrder(60_000 + i * 100, `Q${i}`, { accountId: 'Q' });
+  for (let i = 0; i < 250; i++) s.cancel(90_000 + i * 100, `Q${i}`, { accountId: 'Q' });
+  return s.events.sort((a, b) => a.ts.localeCompare(b.ts));
+}
