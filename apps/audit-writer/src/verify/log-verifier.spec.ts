@@ -124,15 +124,17 @@ describe('LogVerifier across a signing-key rotation', () => {
     return signing.sign(checkpoint);
   });
 
+  // The same log after a restart once the handover at 9 was written: 12 is by the new key alone.
+  const restarted = logSignedBy((size, checkpoint) =>
+    size <= 6 ? signCheckpoint(checkpoint, [parseSignerKey(oldKeys.signerKey)]) : size === 9 ? handedOver.checkpoints[2]!.note : signCheckpoint(checkpoint, [parseSignerKey(newKeys.signerKey)]),
+  );
+
   it('follows a handover: trusting only the old key, the checkpoints after it verify by the new key it names', () => {
     expect(handedOver.checkpoints[2]!.note).toContain(`vigil-key-handover ${newKeys.verifierKey}\n`);
     expect(verify(handedOver, [oldKeys.verifierKey])).toEqual({ logId: LOG, size: 12, checkpoints: 4, learnedKeys: [newKeys.verifierKey] });
   });
 
   it('after a restart (the old key no longer cosigns), a log handed over before still verifies from the old key alone', () => {
-    const restarted = logSignedBy((size, checkpoint) =>
-      size <= 6 ? signCheckpoint(checkpoint, [parseSignerKey(oldKeys.signerKey)]) : size === 9 ? handedOver.checkpoints[2]!.note : signCheckpoint(checkpoint, [parseSignerKey(newKeys.signerKey)]),
-    );
     expect(verify(restarted, [oldKeys.verifierKey])).toMatchObject({ size: 12, checkpoints: 4 });
   });
 
@@ -153,10 +155,7 @@ describe('LogVerifier across a signing-key rotation', () => {
   });
 
   it('resumes with the keys it learned (the scheduled verifier\'s incremental rounds)', () => {
-    // Checkpoint 12 is by the new key alone: a resumed round that starts there must already trust it.
-    const restarted = logSignedBy((size, checkpoint) =>
-      size <= 6 ? signCheckpoint(checkpoint, [parseSignerKey(oldKeys.signerKey)]) : size === 9 ? handedOver.checkpoints[2]!.note : signCheckpoint(checkpoint, [parseSignerKey(newKeys.signerKey)]),
-    );
+    // A resumed round that starts at checkpoint 12 (the new key's alone) must already trust that key.
     const first = new LogVerifier(LOG, ORIGIN, [oldKeys.verifierKey]);
     for (const c of restarted.checkpoints) first.checkpoint(c);
     for (const e of restarted.entries) first.entry(e);
