@@ -56,8 +56,12 @@ export async function readTopicBack<T>(options: ReadBackOptions<T>, codec: Event
     });
     const remaining = new Set(wanted.keys());
     const pending: Promise<void>[] = [];
+    // A failure other than a bad record (the registry unreachable) is kept and thrown after the read:
+    // a rejected decode left without a handler until then would be an unhandled rejection.
+    let failure: unknown;
+    const timeoutMs = options.timeoutMs ?? 30_000;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`reading ${topic} back from ${new Date(options.sinceMs).toISOString()} took longer than ${options.timeoutMs ?? 30_000} ms`)), options.timeoutMs ?? 30_000);
+      const timer = setTimeout(() => reject(new Error(`reading ${topic} back from ${new Date(options.sinceMs).toISOString()} took longer than ${timeoutMs} ms`)), timeoutMs);
       stream.on('error', (error: Error) => {
         clearTimeout(timer);
         reject(error);
@@ -70,8 +74,8 @@ export async function readTopicBack<T>(options: ReadBackOptions<T>, codec: Event
             codec.decode(topic, options.contract, message.value).then(
               ({ value }) => void result.values.push(value),
               (error: unknown) => {
-                if (!(error instanceof DecodeError)) throw error;
-                result.undecodable += 1;
+                if (error instanceof DecodeError) result.undecodable += 1;
+                else failure ??= error;
               },
             ),
           );
@@ -84,6 +88,7 @@ export async function readTopicBack<T>(options: ReadBackOptions<T>, codec: Event
       });
     }).finally(() => stream.close().catch(() => undefined));
     await Promise.all(pending);
+    if (failure !== undefined) throw failure;
     return result;
   } finally {
     await consumer.close().catch(() => undefined);
