@@ -14,6 +14,9 @@
  *      event-to-alert latency = when the reader got the burst's alert − when the burst's last event
  *      was produced. It includes the event-time lateness (rule file, 2 s): an event is judged only
  *      once the watermark (newest event time − lateness) passes it, so that is the floor.
+ * Each consume also reports processCpuShare, this process's CPU over its steady stream (1.0 =
+ * one full core): when both raw and detector sit near 1, the Node consumer is bound by its own
+ * CPU, and the ratio is the per-event cost of detection rather than waiting on Redis or Kafka.
  *
  * Run: npm run bench -- detector, or node_modules/.bin/node -r @swc-node/register bench/detector.ts
  * Env: BENCH_MESSAGES (default 50000), BENCH_MAX_SECONDS (default 120 per measurement),
@@ -92,8 +95,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 async function consumeAll(name: string, options: { brokers: string[]; clientId: string; topicPrefix: string }, handler: (batch: MarketOrderEvent[]) => Promise<void>) {
   let seen = 0;
-  let first: { at: number; messages: number } | undefined;
+  let first: { at: number; messages: number; cpu: NodeJS.CpuUsage } | undefined;
   let lastAt = 0;
+  let lastCpu = process.cpuUsage();
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   const started = performance.now();
@@ -107,7 +111,8 @@ async function consumeAll(name: string, options: { brokers: string[]; clientId: 
       await handler(messages.map((m) => m.value));
       seen += messages.length;
       lastAt = performance.now();
-      first ??= { at: lastAt, messages: seen };
+      lastCpu = process.cpuUsage();
+      first ??= { at: lastAt, messages: seen, cpu: lastCpu };
       if (seen >= MESSAGES) done();
     },
   });
@@ -122,6 +127,9 @@ async function consumeAll(name: string, options: { brokers: string[]; clientId: 
     startSeconds: first ? Math.round(first.at - started) / 1000 : null,
     seconds,
     perSecond: seconds > 0 ? Math.round(steady / seconds) : 0,
+    // This process's CPU time (all threads) over the steady stream, as a share of one core: near 1 means the
+    // consumer is bound by its own CPU; well below 1 means it waits on the broker or Redis.
+    processCpuShare: first && seconds > 0 ? Math.round(((lastCpu.user - first.cpu.user + lastCpu.system - first.cpu.system) / 1e6 / seconds) * 100) / 100 : null,
     complete: seen >= MESSAGES,
   };
 }
