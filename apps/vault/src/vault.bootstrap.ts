@@ -13,7 +13,7 @@ const RETRY_MAX_MS = 15_000;
  * Start-up, in one place: the schema's migrations, then the keyring (unseal). Both before
  * the vault is ready. Postgres down: the vault stays sealed ("waiting for Postgres") and
  * retries with back-off; a migration refused by its checksum stays sealed with that reason.
- * At shutdown the keys are wiped from memory.
+ * At shutdown the keys are dropped from memory (see importKey in crypto/aes-gcm.ts).
  */
 @Injectable()
 export class VaultBootstrap implements OnModuleInit {

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { DecryptionError, NONCE_BYTES, SEAL_OVERHEAD, gcmOpen, gcmSeal } from './aes-gcm';
+import { createSecretKey, randomBytes } from 'node:crypto';
+import { DecryptionError, NONCE_BYTES, SEAL_OVERHEAD, gcmOpen, gcmSeal, importKey } from './aes-gcm';
 import { secretAad } from './associated-data';
 
 describe('gcmSeal / gcmOpen', () => {
@@ -42,5 +42,21 @@ describe('gcmSeal / gcmOpen', () => {
 
   it('refuses keys that are not 32 bytes', () => {
     expect(() => gcmSeal(randomBytes(16), plaintext, Buffer.alloc(0))).toThrow(/must be 32 bytes \(got 16\)/);
+    expect(() => importKey(randomBytes(16))).toThrow(/must be 32 bytes \(got 16\)/);
+    expect(() => gcmSeal(createSecretKey(randomBytes(16)), plaintext, Buffer.alloc(0))).toThrow(/must be 32 bytes \(got 16\)/);
+  });
+});
+
+describe('importKey', () => {
+  it('zeroes the bytes it was given, and its KeyObject opens what those bytes sealed and the reverse', () => {
+    const bytes = randomBytes(32);
+    const copy = Buffer.from(bytes);
+    const imported = importKey(bytes);
+    expect(bytes.equals(Buffer.alloc(32))).toBe(true);
+    const aad = secretAad('db/x', 1);
+    const plaintext = Buffer.from('hunter2-database-password');
+    expect(gcmOpen(imported, gcmSeal(copy, plaintext, aad), aad)).toEqual(plaintext);
+    expect(gcmOpen(copy, gcmSeal(imported, plaintext, aad), aad)).toEqual(plaintext);
+    expect(() => gcmOpen(importKey(randomBytes(32)), gcmSeal(copy, plaintext, aad), aad)).toThrow(DecryptionError);
   });
 });

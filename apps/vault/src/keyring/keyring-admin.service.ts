@@ -5,7 +5,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Caller } from '../access/vault-gate';
 import { auditedChange } from '../audit/audited-operation';
 import { VaultAudit } from '../audit/vault-audit';
-import { DecryptionError, KEY_BYTES, gcmOpen, gcmSeal } from '../crypto/aes-gcm';
+import { DecryptionError, KEY_BYTES, gcmOpen, gcmSeal, type AesKey } from '../crypto/aes-gcm';
 import { KEY_CHECK_AAD, keyringAad, secretAad, transitKeyAad } from '../crypto/associated-data';
 import type { VaultConfig } from '../vault.config';
 import { badRequest, conflict, integrityFailure } from '../vault.errors';
@@ -147,7 +147,7 @@ export class KeyringAdmin {
   }
 }
 
-function open(key: Buffer, sealed: Buffer, aad: Buffer, what: string): Buffer {
+function open(key: AesKey, sealed: Buffer, aad: Buffer, what: string): Buffer {
   try {
     return gcmOpen(key, sealed, aad, what);
   } catch (error) {

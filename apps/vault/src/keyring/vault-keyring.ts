@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PG_POOL, SERVICE_CONFIG } from '@vigil/service';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import type { Pool } from 'pg';
-import { DecryptionError, KEY_BYTES, gcmOpen, gcmSeal } from '../crypto/aes-gcm';
+import { DecryptionError, KEY_BYTES, gcmOpen, gcmSeal, importKey } from '../crypto/aes-gcm';
 import { KEY_CHECK_AAD, keyringAad } from '../crypto/associated-data';
 import type { VaultConfig } from '../vault.config';
 import { EncryptionCounter, EncryptionLimitReached } from '../transit/encryption-counter';
@@ -19,14 +19,15 @@ export type SealStatus = { sealed: true; reason: string } | { sealed: false; key
 /**
  * The key hierarchy in memory. The master key (from the environment or a file) opens the
  * keyring of data-encryption keys stored sealed in Postgres and is then zeroed; the
- * keyring keys live only in this process. Until that succeeds the vault is sealed and
- * every operation answers 503 with the reason.
+ * keyring keys live only in this process, as KeyObjects (see importKey: their raw bytes are
+ * zeroed once imported). Until that succeeds the vault is sealed and every operation
+ * answers 503 with the reason.
  */
 @Injectable()
 export class VaultKeyring {
   private readonly logger = new Logger('VaultKeyring');
   private status: SealStatus = { sealed: true, reason: 'starting: the keyring has not been opened yet' };
-  private readonly keys = new Map<number, Buffer>();
+  private readonly keys = new Map<number, KeyObject>();
   private refreshing?: Promise<void>;
   private readonly counter: EncryptionCounter;
 
@@ -71,9 +72,8 @@ export class VaultKeyring {
         }
       }
       if (opened.size === 0) return this.seal('the keyring holds no data-encryption key');
-      for (const key of this.keys.values()) key.fill(0);
       this.keys.clear();
-      for (const [version, key] of opened) this.keys.set(version, key);
+      for (const [version, key] of opened) this.keys.set(version, importKey(key));
       this.status = { sealed: false, keyringVersion: Math.max(...opened.keys()) };
       this.logger.log(`unsealed: keyring v1..v${this.status.keyringVersion} in memory`);
       return this.status;
@@ -85,7 +85,7 @@ export class VaultKeyring {
   }
 
   /** The keyring key of `version`, or a 503 sealed error. */
-  key(version: number): Buffer {
+  key(version: number): KeyObject {
     this.assertUnsealed();
     const key = this.keys.get(version);
     if (!key) throw sealedError(`keyring v${version} is not loaded (created by another replica after this one unsealed?); restart to reload`);
@@ -97,7 +97,7 @@ export class VaultKeyring {
    * this one unsealed (its rotation): the master key is re-read from its source for that,
    * checked and zeroed. A version that is still missing is a 503 sealed error naming it.
    */
-  async keyFor(version: number): Promise<Buffer> {
+  async keyFor(version: number): Promise<KeyObject> {
     this.assertUnsealed();
     if (!this.keys.has(version)) {
       this.refreshing ??= this.loadNewVersions().finally(() => (this.refreshing = undefined));
@@ -141,7 +141,7 @@ export class VaultKeyring {
    * The keyring key new data is sealed with, after counting `count` encryptions against it;
    * past VIGIL_VAULT_KEYRING_ENCRYPTION_LIMIT: 409 rotation_required (rotate the keyring).
    */
-  async current(count = 1): Promise<{ version: number; key: Buffer }> {
+  async current(count = 1): Promise<{ version: number; key: KeyObject }> {
     const { keyringVersion: version } = this.assertUnsealed();
     try {
       await this.counter.take('keyring', version, count);
@@ -159,21 +159,19 @@ export class VaultKeyring {
     return this.status;
   }
 
-  /** Takes a keyring key created by a rotation (this object owns it from now on; new data is sealed with the highest version). */
+  /** Takes a keyring key created by a rotation (its bytes are imported and zeroed; new data is sealed with the highest version). */
   adopt(version: number, key: Buffer): void {
     const status = this.assertUnsealed();
-    this.keys.get(version)?.fill(0);
-    this.keys.set(version, key);
+    this.keys.set(version, importKey(key));
     this.status = { sealed: false, keyringVersion: Math.max(status.keyringVersion, version) };
   }
 
-  /** Wipes the keys from memory (shutdown). */
+  /** Forgets the keys (shutdown): nothing else references them, so their native copies are cleansed when collected. */
   sealNow(reason: string): void {
     this.seal(reason);
   }
 
   private seal(reason: string): SealStatus {
-    for (const key of this.keys.values()) key.fill(0);
     this.keys.clear();
     this.status = { sealed: true, reason };
     this.logger.error(`vault sealed: ${reason}`);

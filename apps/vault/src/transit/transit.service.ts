@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsonObject } from '@vigil/contracts';
 import { PG_POOL, SERVICE_CONFIG } from '@vigil/service';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { Caller } from '../access/vault-gate';
 import { auditedChange, auditedRead, type AuditDeps } from '../audit/audited-operation';
 import { VaultAudit } from '../audit/vault-audit';
-import { DecryptionError, KEY_BYTES, gcmOpen, gcmSeal } from '../crypto/aes-gcm';
+import { DecryptionError, KEY_BYTES, gcmOpen, gcmSeal, importKey } from '../crypto/aes-gcm';
 import { transitDataAad, transitKeyAad } from '../crypto/associated-data';
 import { VaultKeyring } from '../keyring/vault-keyring';
 import type { VaultConfig } from '../vault.config';
@@ -43,7 +43,7 @@ const resourceOf = (name: string) => `transit-key:${name}`;
 @Injectable()
 export class TransitService {
   private readonly counter: EncryptionCounter;
-  private readonly keys = new Map<string, Buffer>();
+  private readonly keys = new Map<string, KeyObject>();
   private readonly deps: AuditDeps;
 
   constructor(
@@ -201,16 +201,16 @@ export class TransitService {
     return { latest: rows[0].latest_version, minDecryption: rows[0].min_decryption_version };
   }
 
-  private async versionKey(name: string, version: number): Promise<Buffer> {
+  private async versionKey(name: string, version: number): Promise<KeyObject> {
     const id = `${name}\0${version}`;
     const cached = this.keys.get(id);
     if (cached) return cached;
     const { rows } = await this.pool.query<{ wrapped: Buffer; keyring_version: number }>('select wrapped, keyring_version from vault.transit_key_versions where name = $1 and version = $2', [name, version]);
     if (!rows[0]) throw integrityFailure(`transit key ${name} v${version} (its version row is missing)`);
     const keyringKey = await this.keyring.keyFor(rows[0].keyring_version);
-    let key: Buffer;
+    let key: KeyObject;
     try {
-      key = gcmOpen(keyringKey, rows[0].wrapped, transitKeyAad(name, version), `transit key ${name} v${version}`);
+      key = importKey(gcmOpen(keyringKey, rows[0].wrapped, transitKeyAad(name, version), `transit key ${name} v${version}`));
     } catch (error) {
       if (error instanceof DecryptionError) throw integrityFailure(`transit key ${name} v${version}`);
       throw error;
@@ -257,9 +257,8 @@ export class TransitService {
     await auditedChange(this.deps, { actor: caller.actor, action, resource: resourceOf(name), traceId: caller.traceId }, fn);
   }
 
-  /** Forgets the unsealed key material (shutdown). */
+  /** Forgets the unsealed key material (shutdown): its native copies are cleansed when collected (see importKey). */
   wipe(): void {
-    for (const key of this.keys.values()) key.fill(0);
     this.keys.clear();
   }
 }
