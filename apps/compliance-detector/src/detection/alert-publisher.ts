@@ -29,24 +29,23 @@ export class AlertPublisher {
   ) {}
 
   async publish(detection: Detection): Promise<void> {
-    let alerts = detection.alerts;
-    if (detection.resent.size > 0) {
-      const resent = alerts.filter((alert) => detection.resent.has(alert.alertId));
-      const since = Math.min(...resent.map((alert) => Date.parse(alert.ts))) - READ_BACK_MARGIN_MS;
-      let onTopic: Set<string> | undefined;
-      try {
-        onTopic = new Set((await this.publishedSince(since)).map((alert) => alert.alertId));
-      } catch (error) {
-        this.hooks.readBackFailed?.(error, resent.length);
-      }
-      if (onTopic) {
-        const found = onTopic;
-        alerts = alerts.filter((alert) => !(detection.resent.has(alert.alertId) && found.has(alert.alertId)));
-        const skipped = detection.alerts.length - alerts.length;
-        if (skipped > 0) this.hooks.skipped?.(skipped);
-      }
-    }
+    const found = detection.resent.size > 0 ? await this.resentAlreadyPublished(detection) : undefined;
+    const alerts = found ? detection.alerts.filter((alert) => !found.has(alert.alertId)) : detection.alerts;
+    if (alerts.length < detection.alerts.length) this.hooks.skipped?.(detection.alerts.length - alerts.length);
     if (alerts.length > 0) await this.producer.send(complianceAlertsContract, alerts);
     await detection.confirm();
+  }
+
+  /** The alertIds of the re-sent alerts that are already on the topic; undefined when the topic could not be read back. */
+  private async resentAlreadyPublished(detection: Detection): Promise<Set<string> | undefined> {
+    const resent = detection.alerts.filter((alert) => detection.resent.has(alert.alertId));
+    const since = Math.min(...resent.map((alert) => Date.parse(alert.ts))) - READ_BACK_MARGIN_MS;
+    try {
+      const onTopic = new Set((await this.publishedSince(since)).map((alert) => alert.alertId));
+      return new Set(resent.filter((alert) => onTopic.has(alert.alertId)).map((alert) => alert.alertId));
+    } catch (error) {
+      this.hooks.readBackFailed?.(error, resent.length);
+      return undefined;
+    }
   }
 }
